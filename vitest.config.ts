@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // unit layer alone while `npm test` runs everything against the real broker and browser.
 export default defineConfig({
   test: {
+    // The broker and the two cores are shared: files run one at a time so throughput-heavy tests do not
+    // starve each other or the broker.
+    fileParallelism: false,
     projects: [
       {
         test: {
@@ -16,8 +19,6 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          // The broker is shared: files run one at a time so throughput-heavy tests do not starve each other.
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
@@ -35,7 +36,6 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
-          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

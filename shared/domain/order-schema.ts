@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { NullValueError, OrderValidationError, UndecodableRecordError } from './errors.js';
+
+/**
+ * Deterministic failure knobs, so the demo and the tests are reproducible. They live in the order
+ * itself because that is the only thing that travels with the record through every topic.
+ */
+export const simulateSchema = z
+  .object({
+    /** Processing fails transiently on attempts 1..N and succeeds on attempt N + 1. */
+    transientFailures: z.number().int().min(0).max(1000).optional(),
+    /** Processing fails permanently on every attempt. */
+    permanentFailure: z.boolean().optional(),
+  })
+  .strict();
+
+export const orderItemSchema = z.object({
+  sku: z.string().min(1).max(64),
+  quantity: z.number().int().positive().max(10_000),
+});
+
+export const orderSchema = z.object({
+  orderId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'orderId may only contain letters, digits and . _ : -'),
+  amount: z.number().finite().nonnegative().max(1_000_000_000),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'currency is an ISO 4217 code such as EUR')
+    .default('EUR'),
+  customerId: z.string().min(1).max(128).optional(),
+  items: z.array(orderItemSchema).max(500).optional(),
+  createdAt: z.string().datetime({ offset: true }).optional(),
+  simulate: simulateSchema.optional(),
+});
+
+export type Order = z.infer<typeof orderSchema>;
+export type OrderInput = z.input<typeof orderSchema>;
+export type SimulateKnobs = z.infer<typeof simulateSchema>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns a record value into an order, or throws a permanent error that says why not. The raw bytes are
+ * never put into the message: they may hold personal data, and the DLQ record keeps them anyway.
+ */
+export const parseOrderValue = (value: Uint8Array | null): Order => {
+  if (value === null) throw new NullValueError();
+  if (value.byteLength === 0) throw new UndecodableRecordError('record value is empty');
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch (cause) {
+    throw new UndecodableRecordError(`record value is not UTF-8 (${value.byteLength} bytes)`, { cause });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new UndecodableRecordError(`record value is not JSON (${value.byteLength} bytes)`, { cause });
+  }
+  return validateOrder(json);
+};
+
+/** Validates an already-parsed value against the order schema. */
+export const validateOrder = (json: unknown): Order => {
+  const result = orderSchema.safeParse(json);
+  if (!result.success) {
+    throw new OrderValidationError(`invalid order: ${formatIssues(result.error.issues)}`, {
+      cause: result.error.issues,
+    });
+  }
+  return result.data;
+};
+
+/** A short, single-line summary of schema issues, e.g. `amount: Expected number, received string`. */
+export const formatIssues = (issues: readonly z.ZodIssue[]): string =>
+  issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');

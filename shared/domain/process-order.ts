@@ -1,0 +1,28 @@
+import { PermanentProcessingError, TransientProcessingError } from './errors.js';
+import type { Order } from './order-schema.js';
+
+export interface ProcessingContext {
+  /** This attempt's number, 1 for the first. */
+  readonly attempt: number;
+  readonly eventId: string;
+}
+
+/** The business step. Replace it with real work; throw an `OrderEventError` subclass to steer routing. */
+export type ProcessOrder = (order: Order, context: ProcessingContext) => Promise<void>;
+
+/**
+ * The demo's processing: it accepts every order, except where the order's `simulate` knobs ask for a
+ * failure. The knobs depend only on the attempt number, so every run of the demo and the tests
+ * behaves the same.
+ */
+export const processOrder: ProcessOrder = async (order, { attempt }) => {
+  if (order.simulate?.permanentFailure === true) {
+    throw new PermanentProcessingError(`order ${order.orderId} is rejected (simulate.permanentFailure)`);
+  }
+  const transientFailures = order.simulate?.transientFailures ?? 0;
+  if (attempt <= transientFailures) {
+    throw new TransientProcessingError(
+      `order ${order.orderId} failed transiently on attempt ${attempt} of ${transientFailures} planned failures`,
+    );
+  }
+};
