@@ -63,8 +63,7 @@ export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
  * network reset) counts as transient on purpose: dead-lettering it would turn an outage into lost
  * work for an operator, while retrying costs only time and is bounded by the attempt limit.
  */
-export const isRetryable = (err: unknown): boolean =>
-  err instanceof OrderEventError ? err.retryable : true;
+export const isRetryable = (err: unknown): boolean => (err instanceof OrderEventError ? err.retryable : true);
 
 export const errorKindOf = (err: unknown): ErrorKind =>
   isRetryable(err) ? ErrorKind.transient : ErrorKind.permanent;

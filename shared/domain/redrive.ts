@@ -1,6 +1,11 @@
-import { decodeFailureHeaders, encodeFailureHeaders, type FailureState, userHeaders } from './failure-headers.js';
-import type { ConsumedRecord } from './kafka-event.js';
+import {
+  decodeFailureHeaders,
+  encodeFailureHeaders,
+  type FailureState,
+  userHeaders,
+} from './failure-headers.js';
 import type { OutboundMessage } from './failure-routing.js';
+import type { ConsumedRecord } from './kafka-event.js';
 import type { Topics } from './topics.js';
 
 export const RedriveTarget = { origin: 'origin', retry: 'retry' } as const;

@@ -1,0 +1,65 @@
+import { Kafka, logLevel, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import type { OutboundMessage } from '../domain/failure-routing.js';
+import type { AppConfig } from './config.js';
+import { resolveKafkaConfig } from './kafka-connection.js';
+
+let connected: Promise<Producer> | undefined;
+
+const connect = async (config: AppConfig): Promise<Producer> => {
+  const kafka = new Kafka({ ...(await resolveKafkaConfig(config)), logLevel: logLevel.WARN });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // Topics are created explicitly; a typo in a topic name must fail loudly, not create a topic.
+    allowAutoTopicCreation: false,
+    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
+  });
+  await producer.connect();
+  return producer;
+};
+
+/**
+ * The producer of this container: created on first use and reused by every later invocation. A failed
+ * connect is forgotten, so the next invocation tries again instead of inheriting a dead promise.
+ */
+export const getProducer = (config: AppConfig): Promise<Producer> => {
+  connected ??= connect(config).catch((error: unknown) => {
+    connected = undefined;
+    throw error;
+  });
+  return connected;
+};
+
+/** Disconnects the shared producer (local runner shutdown, tests). */
+export const closeProducer = async (): Promise<void> => {
+  const current = connected;
+  connected = undefined;
+  if (current) await (await current.catch(() => undefined))?.disconnect();
+};
+
+const toKafkaMessage = (message: OutboundMessage): Message => ({
+  key: message.key,
+  value: message.value,
+  headers: message.headers,
+});
+
+/** Groups messages by topic, keeping their order within each topic. */
+export const toTopicMessages = (messages: readonly OutboundMessage[]): TopicMessages[] => {
+  const byTopic = new Map<string, Message[]>();
+  for (const message of messages) {
+    const list = byTopic.get(message.topic) ?? [];
+    list.push(toKafkaMessage(message));
+    byTopic.set(message.topic, list);
+  }
+  return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
+};
+
+/**
+ * Sends all messages in one batched request and resolves only when every one is acknowledged by all
+ * in-sync replicas (acks=-1). Rejects otherwise; the caller must then fail the whole batch.
+ */
+export const publishAll = async (config: AppConfig, messages: readonly OutboundMessage[]): Promise<void> => {
+  if (messages.length === 0) return;
+  const producer = await getProducer(config);
+  await producer.sendBatch({ topicMessages: toTopicMessages(messages), acks: -1 });
+};
