@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { LOCAL_PATHS } from './paths.js';
+
+export interface SaslSslEndpoint {
+  readonly bootstrapServers: string;
+  readonly caPem: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** What the pid file records, so a second caller can find and reuse a running broker. */
+export interface BrokerState {
+  readonly pid: number;
+  readonly bootstrapServers: string;
+  readonly saslSsl?: SaslSslEndpoint;
+  readonly startedAt: string;
+}
+
+export const readBrokerState = (): BrokerState | undefined => {
+  if (!existsSync(LOCAL_PATHS.state)) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(readFileSync(LOCAL_PATHS.state, 'utf8')) as BrokerState;
+  } catch {
+    // A torn write from a killed process; treat it as "no broker" and let the caller start a fresh one.
+    return undefined;
+  }
+};
+
+export const writeBrokerState = (state: BrokerState): Promise<void> =>
+  writeFile(LOCAL_PATHS.state, `${JSON.stringify(state, null, 2)}\n`);
+
+export const clearBrokerState = (): Promise<void> => rm(LOCAL_PATHS.state, { force: true });
+
+export const isProcessAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM means it exists but belongs to someone else, which is still "alive".
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // On Linux, guard against a recycled pid that now belongs to an unrelated process.
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (existsSync(cmdline)) {
+    return readFileSync(cmdline, 'utf8').includes('kafka.Kafka');
+  }
+  return true;
+};

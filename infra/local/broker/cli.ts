@@ -1,0 +1,115 @@
+import { KAFKA_VERSION } from './kafka-version.js';
+import { LOCAL_PATHS } from './paths.js';
+import { brokerLogTail } from './readiness.js';
+import { startLocalBroker } from './start-broker.js';
+import { brokerStatus, stopRecordedBroker } from './status.js';
+import { ensureTopics } from './topics.js';
+
+const USAGE = `usage: npm run broker -- <command>
+  start    start the local Kafka ${KAFKA_VERSION} broker in the foreground and create the topics (Ctrl-C stops it)
+  stop     stop the broker recorded in ${LOCAL_PATHS.state}
+  status   show whether a local broker is running and answering
+  topics   create or verify orders.v1, orders.retry and orders.dlq
+env: KAFKA_BROKERS (use that cluster, start nothing), KAFKA_PORT (default 9092),
+     KAFKA_SASL_SSL_PORT (default 9094; 'off' disables), TOPIC_PARTITIONS (default 3)`;
+
+const say = (message: string): void => {
+  process.stderr.write(`[broker] ${message}\n`);
+};
+
+const portFromEnv = (name: string, fallback: number | undefined): number | undefined => {
+  const raw = process.env[name]?.trim();
+  if (!raw) {
+    return fallback;
+  }
+  if (raw === 'off') {
+    return undefined;
+  }
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${name} must be a TCP port or 'off', got '${raw}'`);
+  }
+  return port;
+};
+
+const start = async (): Promise<void> => {
+  const startedAt = Date.now();
+  const broker = await startLocalBroker({
+    port: portFromEnv('KAFKA_PORT', 9092),
+    saslSslPort: portFromEnv('KAFKA_SASL_SSL_PORT', 9094),
+  });
+  const topics = await ensureTopics(broker.bootstrapServers);
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  say(`Kafka ${KAFKA_VERSION} ${broker.origin} at ${broker.bootstrapServers} in ${seconds}s`);
+  if (broker.saslSsl) {
+    say(`SASL_SSL (SCRAM-SHA-512) at ${broker.saslSsl.bootstrapServers}, CA ${LOCAL_PATHS.tls}/ca.pem`);
+  }
+  say(`topics: ${topics.map((t) => `${t.topic}(${t.partitions}${t.created ? ', created' : ''})`).join(' ')}`);
+  if (broker.exited === undefined) {
+    say('not started by this command, so nothing to keep in the foreground');
+    return;
+  }
+  say(`log: ${LOCAL_PATHS.brokerLog}; press Ctrl-C to stop`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    say(`${signal}: stopping the broker...`);
+    await broker.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const code = await broker.exited;
+  if (!stopping) {
+    say(`the broker exited on its own (code ${code})\n${brokerLogTail(20)}`);
+    process.exit(1);
+  }
+};
+
+const status = async (): Promise<void> => {
+  const { state, processAlive, answering } = await brokerStatus();
+  if (state === undefined || !processAlive) {
+    say('no local broker is running');
+    process.exitCode = 1;
+    return;
+  }
+  say(`pid ${state.pid}, started ${state.startedAt}, ${answering ? 'answering' : 'NOT answering'}`);
+  say(
+    `bootstrap ${state.bootstrapServers}${state.saslSsl ? `, SASL_SSL ${state.saslSsl.bootstrapServers}` : ''}`,
+  );
+  process.exitCode = answering ? 0 : 1;
+};
+
+const commands: Record<string, () => Promise<void>> = {
+  start,
+  stop: async () => {
+    const pid = await stopRecordedBroker();
+    say(pid === undefined ? 'no local broker was running' : `stopped broker pid ${pid}`);
+  },
+  status,
+  topics: async () => {
+    const brokers = process.env.KAFKA_BROKERS?.trim() || (await brokerStatus()).state?.bootstrapServers;
+    if (!brokers) {
+      throw new Error('no local broker is running and KAFKA_BROKERS is not set; run `npm run broker start`');
+    }
+    for (const topic of await ensureTopics(brokers)) {
+      say(`${topic.topic}: ${topic.partitions} partitions${topic.created ? ' (created)' : ''}`);
+    }
+  },
+};
+
+const command = commands[process.argv[2] ?? ''];
+if (command === undefined) {
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 2;
+} else {
+  command().catch((err: unknown) => {
+    say(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

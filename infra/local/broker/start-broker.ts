@@ -1,0 +1,192 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  clearBrokerState,
+  isProcessAlive,
+  readBrokerState,
+  type SaslSslEndpoint,
+  writeBrokerState,
+} from './broker-state.js';
+import { ensureKafkaJars } from './jars.js';
+import { assertJavaVersion, jvmOptions } from './java.js';
+import { LOCAL_PATHS } from './paths.js';
+import { probeBroker, waitForBroker } from './readiness.js';
+import { renderLog4j2Properties, renderServerProperties } from './server-config.js';
+import { stopProcess } from './stop-process.js';
+import { formatStorageIfNeeded } from './storage.js';
+import { ensureLocalTls, LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
+
+export interface LocalBrokerOptions {
+  /** PLAINTEXT listener on 127.0.0.1. Default 9092. */
+  readonly port?: number;
+  /** KRaft controller listener. Default `port + 1`. */
+  readonly controllerPort?: number;
+  /** Opt-in SASL_SSL (SCRAM-SHA-512 over TLS) listener, e.g. 9094. Off when undefined. */
+  readonly saslSslPort?: number;
+  /** JVM heap for the broker (`-Xms`/`-Xmx`). Default 768m. */
+  readonly heap?: string;
+  /** How long to wait for the broker to answer. Default 120 s (a cold JVM on a 2-core runner is slow). */
+  readonly readyTimeoutMs?: number;
+}
+
+/** How the caller got its broker: it started one, it found one this tool started earlier, or it was told where. */
+export const BrokerOrigin = { started: 'started', reused: 'reused', external: 'external' } as const;
+export type BrokerOrigin = (typeof BrokerOrigin)[keyof typeof BrokerOrigin];
+
+export interface LocalBroker {
+  readonly bootstrapServers: string;
+  readonly saslSsl?: SaslSslEndpoint;
+  readonly origin: BrokerOrigin;
+  readonly pid?: number;
+  /** Settles when a broker this caller started exits for any reason; undefined otherwise. */
+  readonly exited?: Promise<number | null>;
+  /** Stops the broker only if this caller started it; a reused or external broker is left running. */
+  stop(): Promise<void>;
+}
+
+const noop = async (): Promise<void> => undefined;
+
+const writeConfigs = async (
+  options: Required<Omit<LocalBrokerOptions, 'saslSslPort'>> & LocalBrokerOptions,
+) => {
+  await Promise.all(
+    [LOCAL_PATHS.config, LOCAL_PATHS.data, LOCAL_PATHS.logs].map((dir) => mkdir(dir, { recursive: true })),
+  );
+  const tls = options.saslSslPort === undefined ? undefined : await ensureLocalTls();
+  const configFile = join(LOCAL_PATHS.config, 'server.properties');
+  const log4jConfig = join(LOCAL_PATHS.config, 'log4j2.properties');
+  // Rewritten on every start so option changes (ports, SASL on/off) take effect without a reset.
+  await writeFile(
+    configFile,
+    renderServerProperties({
+      port: options.port,
+      controllerPort: options.controllerPort,
+      saslSslPort: options.saslSslPort,
+      tls,
+      dataDir: LOCAL_PATHS.data,
+    }),
+  );
+  await writeFile(log4jConfig, renderLog4j2Properties(LOCAL_PATHS.brokerLog));
+  return { configFile, log4jConfig, tls };
+};
+
+const spawnBroker = (input: { classpath: string; configFile: string; log4jConfig: string; heap: string }) => {
+  const out = openSync(LOCAL_PATHS.jvmLog, 'a');
+  return spawn(
+    'java',
+    [
+      ...jvmOptions({ heap: input.heap, log4jConfig: input.log4jConfig }),
+      `-Dkafka.logs.dir=${LOCAL_PATHS.logs}`,
+      '-cp',
+      input.classpath,
+      'kafka.Kafka',
+      input.configFile,
+    ],
+    // Its own process group: a terminal Ctrl-C reaches only Node, which then shuts the broker down in order.
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+};
+
+const exitOf = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolvePromise) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolvePromise(child.exitCode);
+      return;
+    }
+    child.once('exit', (code) => resolvePromise(code));
+  });
+
+const reuseIfRunning = async (timeoutMs: number): Promise<LocalBroker | undefined> => {
+  const state = readBrokerState();
+  if (state === undefined) {
+    return undefined;
+  }
+  if (!isProcessAlive(state.pid)) {
+    await clearBrokerState();
+    return undefined;
+  }
+  // It may still be booting for another caller (npm start and npm test launched together): wait for it.
+  await waitForBroker(state.bootstrapServers, { timeoutMs, hasExited: () => !isProcessAlive(state.pid) });
+  return {
+    bootstrapServers: state.bootstrapServers,
+    saslSsl: state.saslSsl,
+    origin: BrokerOrigin.reused,
+    pid: state.pid,
+    stop: noop,
+  };
+};
+
+/**
+ * Gives the caller a running Kafka broker: the cluster named by `KAFKA_BROKERS`, else one this tool already
+ * started (found through `.local/kafka/broker.json`), else a fresh single-node KRaft broker from the Maven
+ * Central jars, started as a child JVM.
+ */
+export const startLocalBroker = async (opts: LocalBrokerOptions = {}): Promise<LocalBroker> => {
+  const external = process.env.KAFKA_BROKERS?.trim();
+  if (external) {
+    return { bootstrapServers: external, origin: BrokerOrigin.external, stop: noop };
+  }
+  const port = opts.port ?? 9092;
+  const options = {
+    ...opts,
+    port,
+    controllerPort: opts.controllerPort ?? port + 1,
+    heap: opts.heap ?? '768m',
+    readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
+  };
+  const reused = await reuseIfRunning(options.readyTimeoutMs);
+  if (reused) {
+    return reused;
+  }
+  const bootstrapServers = `127.0.0.1:${port}`;
+  if (await probeBroker(bootstrapServers, 1_000)) {
+    // Something we did not start (say, the compose file) already serves this port; starting a second
+    // broker would only fail on the bind, so use it the way KAFKA_BROKERS would.
+    process.stderr.write(
+      `[kafka] a broker not started by this tool answers on ${bootstrapServers}; using it\n`,
+    );
+    return { bootstrapServers, origin: BrokerOrigin.external, stop: noop };
+  }
+
+  await assertJavaVersion();
+  const classpath = await ensureKafkaJars();
+  const { configFile, log4jConfig, tls } = await writeConfigs(options);
+  await formatStorageIfNeeded({ classpath, configFile, dataDir: LOCAL_PATHS.data, log4jConfig });
+
+  const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap });
+  const exited = exitOf(child);
+  const pid = child.pid;
+  if (pid === undefined) {
+    throw new Error('could not spawn java for the Kafka broker');
+  }
+  const saslSsl: SaslSslEndpoint | undefined =
+    tls && options.saslSslPort !== undefined
+      ? {
+          bootstrapServers: `127.0.0.1:${options.saslSslPort}`,
+          caPem: tls.caPem,
+          username: LOCAL_SCRAM_USER,
+          password: LOCAL_SCRAM_PASSWORD,
+        }
+      : undefined;
+  await writeBrokerState({ pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() });
+
+  const stop = async (): Promise<void> => {
+    await stopProcess(pid, { exited });
+    const state = readBrokerState();
+    if (state?.pid === pid) {
+      await clearBrokerState();
+    }
+  };
+  try {
+    await waitForBroker(bootstrapServers, {
+      timeoutMs: options.readyTimeoutMs,
+      hasExited: () => child.exitCode !== null || child.signalCode !== null,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { bootstrapServers, saslSsl, origin: BrokerOrigin.started, pid, exited, stop };
+};
