@@ -1,0 +1,212 @@
+variable "project" {
+  description = "Project name: prefix of resource names, secret names and SSM parameters (/<project>/<stage>/...)."
+  type        = string
+  default     = "orders-dlq"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}$", var.project))
+    error_message = "project must be 2-31 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "stage" {
+  description = "Deployment stage, the same value serverless.yml is deployed with (--stage)."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,15}$", var.stage))
+    error_message = "stage must be 1-16 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region for every resource. serverless.yml must deploy to the same region."
+  type        = string
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.aws_region))
+    error_message = "aws_region must look like an AWS region name, e.g. eu-west-1."
+  }
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the new VPC. Subnets are /24s carved from it."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) <= 20
+    error_message = "vpc_cidr must be a valid IPv4 CIDR of size /20 or larger."
+  }
+}
+
+variable "egress_mode" {
+  description = <<-EOT
+    How the Lambda event source mapping (and the broker host) reach AWS APIs:
+    "nat" = one NAT gateway (public subnet + IGW used by the NAT only); the host can pull Docker images.
+    "endpoints" = interface endpoints for Lambda, STS and Secrets Manager, no internet at all; the host
+    cannot pull images, so bootstrap it in "nat" mode first (see README).
+  EOT
+  type        = string
+  default     = "nat"
+
+  validation {
+    condition     = contains(["nat", "endpoints"], var.egress_mode)
+    error_message = "egress_mode must be \"nat\" or \"endpoints\"."
+  }
+}
+
+variable "instance_architecture" {
+  description = "CPU architecture of the broker host: picks the Amazon Linux 2023 AMI. Must match instance_type."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.instance_architecture)
+    error_message = "instance_architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "instance_type" {
+  description = "EC2 instance type of the broker host (Kafka heap + Redpanda Console need about 2 GiB)."
+  type        = string
+  default     = "t4g.medium"
+
+  validation {
+    # Graviton families carry a "g" right after the generation digit (t4g, m7g, c7gn, r8g).
+    condition = (
+      can(regex("^[a-z0-9-]+\\.[a-z0-9]+$", var.instance_type)) &&
+      (var.instance_architecture == "arm64") == can(regex("^[a-z]+[0-9]+g", var.instance_type))
+    )
+    error_message = "instance_type must match instance_architecture: a Graviton type (t4g, m7g, ...) for arm64, an Intel/AMD type for x86_64."
+  }
+}
+
+variable "data_volume_size_gib" {
+  description = "Size of the encrypted gp3 EBS volume holding the Kafka log directory."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.data_volume_size_gib >= 10 && var.data_volume_size_gib <= 1000
+    error_message = "data_volume_size_gib must be between 10 and 1000."
+  }
+}
+
+variable "kafka_port" {
+  description = "Port of the SASL_SSL listener that Lambda connects to (9096 is the port MSK uses for SASL/SCRAM)."
+  type        = number
+  default     = 9096
+
+  validation {
+    condition     = var.kafka_port >= 1024 && var.kafka_port <= 65535 && !contains([8080, 9092, 9093], var.kafka_port)
+    error_message = "kafka_port must be 1024-65535 and not 8080 (console), 9092 (loopback admin listener) or 9093 (controller)."
+  }
+}
+
+variable "console_port" {
+  description = "Port Redpanda Console listens on, bound to 127.0.0.1 and reached only through Session Manager port forwarding."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.console_port >= 1024 && var.console_port <= 65535 && !contains([9092, 9093], var.console_port)
+    error_message = "console_port must be 1024-65535 and not a Kafka port."
+  }
+}
+
+variable "topic_partitions" {
+  description = "Partition count of orders.v1, orders.retry and orders.dlq."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.topic_partitions >= 1 && var.topic_partitions <= 64 && floor(var.topic_partitions) == var.topic_partitions
+    error_message = "topic_partitions must be a whole number between 1 and 64."
+  }
+}
+
+variable "dlq_retention_days" {
+  description = "Retention of orders.dlq, long enough for an operator to inspect and redrive."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.dlq_retention_days >= 1 && var.dlq_retention_days <= 365
+    error_message = "dlq_retention_days must be between 1 and 365."
+  }
+}
+
+variable "kafka_heap_mb" {
+  description = "JVM heap of the broker, in MiB."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.kafka_heap_mb >= 256 && var.kafka_heap_mb <= 32768
+    error_message = "kafka_heap_mb must be between 256 and 32768."
+  }
+}
+
+variable "kafka_image" {
+  description = "Official Apache Kafka image, pinned. Must be the version the local broker runs."
+  type        = string
+  default     = "apache/kafka:4.1.1"
+
+  validation {
+    condition     = can(regex("^[^:]+:[0-9A-Za-z._-]+$", var.kafka_image)) && !endswith(var.kafka_image, ":latest")
+    error_message = "kafka_image must carry a pinned tag (not :latest)."
+  }
+}
+
+variable "console_image" {
+  description = "Redpanda Console image, pinned."
+  type        = string
+  default     = "docker.redpanda.com/redpandadata/console:v2.8.5"
+
+  validation {
+    condition     = can(regex("^[^@]+:[0-9A-Za-z._-]+$", var.console_image)) && !endswith(var.console_image, ":latest")
+    error_message = "console_image must carry a pinned tag (not :latest)."
+  }
+}
+
+variable "compose_version" {
+  description = "Docker Compose plugin release installed on the host (Amazon Linux 2023 does not package it)."
+  type        = string
+  default     = "v2.32.4"
+
+  validation {
+    condition     = can(regex("^v2\\.[0-9]+\\.[0-9]+$", var.compose_version))
+    error_message = "compose_version must look like v2.32.4."
+  }
+}
+
+variable "scram_username" {
+  description = "SCRAM-SHA-512 user the Lambda event source mappings and producers authenticate as."
+  type        = string
+  default     = "orders-app"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{3,64}$", var.scram_username))
+    error_message = "scram_username must be 3-64 letters, digits, '_' or '-' (it is embedded in a SCRAM credential spec)."
+  }
+}
+
+variable "secret_recovery_window_days" {
+  description = "Secrets Manager recovery window on destroy. 0 deletes at once, so a destroyed stage can be re-created under the same names."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.secret_recovery_window_days == 0 || (var.secret_recovery_window_days >= 7 && var.secret_recovery_window_days <= 30)
+    error_message = "secret_recovery_window_days must be 0 or between 7 and 30."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource (Project, Stage and ManagedBy are always set)."
+  type        = map(string)
+  default     = {}
+}
