@@ -1,4 +1,5 @@
 import { KAFKA_VERSION } from './kafka-version.js';
+import { brokerOptionsFromEnv } from './options-from-env.js';
 import { LOCAL_PATHS } from './paths.js';
 import { brokerLogTail } from './readiness.js';
 import { startLocalBroker } from './start-broker.js';
@@ -17,27 +18,9 @@ const say = (message: string): void => {
   process.stderr.write(`[broker] ${message}\n`);
 };
 
-const portFromEnv = (name: string, fallback: number | undefined): number | undefined => {
-  const raw = process.env[name]?.trim();
-  if (!raw) {
-    return fallback;
-  }
-  if (raw === 'off') {
-    return undefined;
-  }
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(`${name} must be a TCP port or 'off', got '${raw}'`);
-  }
-  return port;
-};
-
 const start = async (): Promise<void> => {
   const startedAt = Date.now();
-  const broker = await startLocalBroker({
-    port: portFromEnv('KAFKA_PORT', 9092),
-    saslSslPort: portFromEnv('KAFKA_SASL_SSL_PORT', 9094),
-  });
+  const broker = await startLocalBroker(brokerOptionsFromEnv());
   const topics = await ensureTopics(broker.bootstrapServers);
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   say(`Kafka ${KAFKA_VERSION} ${broker.origin} at ${broker.bootstrapServers} in ${seconds}s`);

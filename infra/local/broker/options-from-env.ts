@@ -1,0 +1,25 @@
+import type { LocalBrokerOptions } from './start-broker.js';
+
+const portFromEnv = (name: string, fallback: number | undefined): number | undefined => {
+  const raw = process.env[name]?.trim();
+  if (!raw) {
+    return fallback;
+  }
+  if (raw === 'off') {
+    return undefined;
+  }
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${name} must be a TCP port or 'off', got '${raw}'`);
+  }
+  return port;
+};
+
+/**
+ * Broker options shared by the CLI and the test global setup: `KAFKA_PORT` (default 9092) and
+ * `KAFKA_SASL_SSL_PORT` (default 9094, `off` disables the SASL_SSL listener).
+ */
+export const brokerOptionsFromEnv = (): LocalBrokerOptions => ({
+  port: portFromEnv('KAFKA_PORT', 9092),
+  saslSslPort: portFromEnv('KAFKA_SASL_SSL_PORT', 9094),
+});
