@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { Kafka, logLevel, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
@@ -6,8 +6,13 @@ import { resolveKafkaConfig } from './kafka-connection.js';
 let connected: Promise<Producer> | undefined;
 
 const connect = async (config: AppConfig): Promise<Producer> => {
-  const kafka = new Kafka({ ...(await resolveKafkaConfig(config)), logLevel: logLevel.WARN });
+  // ERROR, not WARN: kafkajs warns that bounded retries "may invalidate EoS guarantees". That is the
+  // choice made here: a send that cannot finish fails the batch, which is redelivered, and the
+  // duplicates it may cause carry the same event id.
+  const kafka = new Kafka({ ...(await resolveKafkaConfig(config)), logLevel: logLevel.ERROR });
   const producer = kafka.producer({
+    // The Java client's murmur2 partitioner: a key lands where every other Kafka client puts it.
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     // Topics are created explicitly; a typo in a topic name must fail loudly, not create a topic.
