@@ -2,9 +2,7 @@ data "aws_ssm_parameter" "al2023_ami" {
   name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.instance_architecture}"
 }
 
-data "aws_iam_policy" "ssm_core" {
-  name = "AmazonSSMManagedInstanceCore"
-}
+data "aws_partition" "current" {}
 
 resource "aws_iam_role" "broker" {
   name        = "${local.name}-broker"
@@ -22,7 +20,7 @@ resource "aws_iam_role" "broker" {
 
 resource "aws_iam_role_policy_attachment" "broker_ssm" {
   role       = aws_iam_role.broker.name
-  policy_arn = data.aws_iam_policy.ssm_core.arn
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 resource "aws_iam_role_policy" "broker_secrets" {

@@ -38,6 +38,8 @@ resource "aws_subnet" "private" {
   vpc_id            = aws_vpc.this.id
   availability_zone = local.azs[count.index]
   cidr_block        = cidrsubnet(var.vpc_cidr, 8, count.index + 1)
+  # Nothing in these subnets is reachable from, or has an address on, the internet.
+  map_public_ip_on_launch = false
 
   tags = { Name = "${local.name}-private-${local.azs[count.index]}", Tier = "private" }
 }

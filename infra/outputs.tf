@@ -40,8 +40,3 @@ output "console_port_forward_command" {
   description = "Opens Redpanda Console on http://localhost:<console_port> through Session Manager."
   value       = "aws ssm start-session --region ${data.aws_region.current.name} --target ${aws_instance.broker.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=${var.console_port},localPortNumber=${var.console_port}"
 }
-
-output "user_data_rendered" {
-  description = "The broker host's first-boot script (holds no secret: credentials are read from Secrets Manager at boot)."
-  value       = local.user_data
-}

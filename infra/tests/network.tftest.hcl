@@ -1,0 +1,219 @@
+# Offline checks of the egress modes, the SSM parameter contract with serverless.yml and the input
+# validation, against a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"] }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_ssm_parameter" {
+    defaults = { insecure_value = "ami-0f1e2d3c4b5a69788", value = "ami-0f1e2d3c4b5a69788" }
+  }
+  mock_data "aws_secretsmanager_random_password" {
+    defaults = { random_password = "Zq4mT8vK2pX9rL6sW3nB7yH5cF1dG0jA" }
+  }
+  mock_resource "aws_instance" {
+    defaults = { id = "i-0a1b2c3d4e5f60718", private_ip = "10.40.1.23" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-dlq/dev/kafka/x-AbCdEf" }
+  }
+}
+
+override_resource {
+  override_during = plan
+  target          = aws_security_group.lambda
+  values          = { id = "sg-0000000000000aaaa" }
+}
+override_resource {
+  override_during = plan
+  target          = aws_subnet.private[0]
+  values          = { id = "subnet-0000000000000aaa1" }
+}
+override_resource {
+  override_during = plan
+  target          = aws_subnet.private[1]
+  values          = { id = "subnet-0000000000000aaa2" }
+}
+
+run "nat_mode_is_the_default_and_creates_one_nat_gateway" {
+  command = plan
+
+  assert {
+    condition     = var.egress_mode == "nat"
+    error_message = "The default egress mode must be nat: it is the one in which the host can pull its images on first boot."
+  }
+
+  assert {
+    condition = (
+      length(aws_nat_gateway.this) == 1 && length(aws_internet_gateway.this) == 1 &&
+      length(aws_subnet.public) == 1 && length(aws_route.private_nat) == 1 &&
+      aws_route.private_nat[0].destination_cidr_block == "0.0.0.0/0"
+    )
+    error_message = "nat mode must create one NAT gateway, its public subnet and IGW, and a default route from the private subnets."
+  }
+
+  assert {
+    condition     = aws_subnet.public[0].map_public_ip_on_launch == false
+    error_message = "The NAT's public subnet must not give instances public IPs."
+  }
+
+  assert {
+    condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["ssm", "ssmmessages", "ec2messages"])
+    error_message = "nat mode must create only the Session Manager endpoints (Lambda, STS and Secrets Manager go through the NAT)."
+  }
+}
+
+run "endpoints_mode_creates_interface_endpoints_and_no_nat" {
+  command = plan
+
+  variables {
+    egress_mode = "endpoints"
+  }
+
+  assert {
+    condition = (
+      length(aws_nat_gateway.this) == 0 && length(aws_internet_gateway.this) == 0 &&
+      length(aws_subnet.public) == 0 && length(aws_eip.nat) == 0 && length(aws_route.private_nat) == 0
+    )
+    error_message = "endpoints mode must create no NAT gateway, IGW, public subnet or default route."
+  }
+
+  assert {
+    condition = toset(keys(aws_vpc_endpoint.interface)) == toset([
+      "ssm", "ssmmessages", "ec2messages", "lambda", "sts", "secretsmanager",
+    ])
+    error_message = "endpoints mode must create interface endpoints for Lambda, STS, Secrets Manager and Session Manager."
+  }
+
+  assert {
+    condition = alltrue([
+      for service, endpoint in aws_vpc_endpoint.interface :
+      endpoint.private_dns_enabled && endpoint.vpc_endpoint_type == "Interface" &&
+      endpoint.service_name == "com.amazonaws.eu-west-1.${service}" &&
+      toset(endpoint.subnet_ids) == toset(["subnet-0000000000000aaa1", "subnet-0000000000000aaa2"])
+    ])
+    error_message = "Every interface endpoint must have private DNS, the regional service name, and sit in both private subnets."
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway"
+    error_message = "The S3 gateway endpoint (package repositories) must exist in endpoints mode."
+  }
+}
+
+run "private_subnets_span_two_availability_zones" {
+  command = plan
+
+  assert {
+    condition     = [for subnet in aws_subnet.private : subnet.availability_zone] == ["eu-west-1a", "eu-west-1b"]
+    error_message = "The private subnets must sit in the first two available AZs."
+  }
+
+  assert {
+    condition     = alltrue([for subnet in aws_subnet.private : subnet.map_public_ip_on_launch == false])
+    error_message = "Private subnets must not assign public IPs."
+  }
+}
+
+run "ssm_parameters_match_the_serverless_contract" {
+  command = plan
+
+  assert {
+    condition = toset([for param in aws_ssm_parameter.plain : param.name]) == toset([
+      "/orders-dlq/dev/kafka/bootstrap-servers",
+      "/orders-dlq/dev/kafka/sasl-secret-arn",
+      "/orders-dlq/dev/kafka/ca-secret-arn",
+      "/orders-dlq/dev/kafka/broker-instance-id",
+      "/orders-dlq/dev/network/subnet-ids",
+      "/orders-dlq/dev/network/lambda-sg-id",
+    ])
+    error_message = "The SSM parameter names are the contract with serverless.yml and must not drift."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.plain["kafka/bootstrap-servers"].value == "10.40.1.23:9096" && output.bootstrap_servers == "10.40.1.23:9096"
+    error_message = "bootstrap-servers must be the broker's private IP and the SASL_SSL port."
+  }
+
+  assert {
+    condition = (
+      aws_ssm_parameter.plain["network/subnet-ids"].type == "StringList" &&
+      aws_ssm_parameter.plain["network/subnet-ids"].value == "subnet-0000000000000aaa1,subnet-0000000000000aaa2"
+    )
+    error_message = "subnet-ids must be a StringList of both private subnets."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.plain["network/lambda-sg-id"].value == "sg-0000000000000aaaa" && output.lambda_security_group_id == "sg-0000000000000aaaa"
+    error_message = "lambda-sg-id must be the Lambda security group."
+  }
+
+  assert {
+    condition     = aws_ssm_parameter.ui_access_token.name == "/orders-dlq/dev/ui/access-token" && aws_ssm_parameter.ui_access_token.type == "SecureString"
+    error_message = "The UI access token must be the SecureString /orders-dlq/dev/ui/access-token."
+  }
+
+  assert {
+    condition = (
+      aws_secretsmanager_secret.scram.name == "orders-dlq/dev/kafka/scram" &&
+      jsondecode(aws_secretsmanager_secret_version.scram.secret_string) == {
+        username = "orders-app", password = "Zq4mT8vK2pX9rL6sW3nB7yH5cF1dG0jA"
+      }
+    )
+    error_message = "The SCRAM secret must hold {\"username\", \"password\"}, the shape SASL_SCRAM_512_AUTH reads."
+  }
+}
+
+run "stage_changes_every_parameter_prefix" {
+  command = plan
+
+  variables {
+    stage = "prod"
+  }
+
+  assert {
+    condition = alltrue([
+      for param in concat(values(aws_ssm_parameter.plain), [aws_ssm_parameter.ui_access_token]) :
+      startswith(param.name, "/orders-dlq/prod/")
+    ])
+    error_message = "Every SSM parameter must live under /<project>/<stage>/."
+  }
+}
+
+run "rejects_an_unknown_egress_mode" {
+  command = plan
+
+  variables {
+    egress_mode = "internet"
+  }
+
+  expect_failures = [var.egress_mode]
+}
+
+run "rejects_an_instance_type_of_the_wrong_architecture" {
+  command = plan
+
+  variables {
+    instance_type = "t3.medium"
+  }
+
+  expect_failures = [var.instance_type]
+}
+
+run "rejects_an_unpinned_kafka_image" {
+  command = plan
+
+  variables {
+    kafka_image = "apache/kafka:latest"
+  }
+
+  expect_failures = [var.kafka_image]
+}
