@@ -1,0 +1,361 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  type BatchDependencies,
+  type BatchOptions,
+  processBatch,
+} from '../../../shared/consumer/process-batch.js';
+import { decodeFailureHeaders, FailureHeader } from '../../../shared/domain/failure-headers.js';
+import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
+import { type ConsumedRecord, decodeKafkaEvent } from '../../../shared/domain/kafka-event.js';
+import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
+import { buildRedrive, RedriveTarget } from '../../../shared/domain/redrive.js';
+import { EventFixture, loadEvent } from '../helpers/load-event.js';
+import { FakeClock, RecordingLogger } from '../helpers/fakes.js';
+import { consumedRecord, orderValue, policy, T0, topics } from '../helpers/records.js';
+
+const setup = (overrides: Partial<BatchDependencies> = {}, now = T0) => {
+  const clock = new FakeClock(now);
+  const logger = new RecordingLogger();
+  const publish = vi.fn(async (_messages: readonly OutboundMessage[]) => {});
+  const deps: BatchDependencies = {
+    processOrder: vi.fn(processOrder),
+    policy,
+    topics,
+    publish,
+    logger,
+    clock,
+    random: () => 0,
+    ...overrides,
+  };
+  return { deps, clock, logger, publish };
+};
+
+const mainOptions: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 60_000, reserveMs: 5_000 };
+const retryOptions: BatchOptions = { ...mainOptions, waitUntilDue: true };
+
+/** A record on the retry topic after one transient failure at T0, due `dueInMs` after T0. */
+const retryRecord = async (dueInMs: number, offset = 100): Promise<ConsumedRecord> => {
+  const { deps, publish } = setup({}, T0);
+  const order = { orderId: `o-${offset}`, amount: 1, simulate: { transientFailures: 1 } };
+  await processBatch([consumedRecord({ key: Buffer.from(`o-${offset}`), value: orderValue(order) })], deps, mainOptions);
+  const message = publish.mock.calls[0]?.[0][0];
+  if (message === undefined) throw new Error('expected a retry message');
+  const headers = {
+    ...message.headers,
+    [FailureHeader.dueAt]: Buffer.from(String(T0 + dueInMs)),
+  };
+  return consumedRecord({ topic: topics.retry, offset, key: message.key, value: message.value, headers });
+};
+
+describe('processBatch', () => {
+  it('counts processed, retried and dead-lettered records of the self-managed Kafka fixture', async () => {
+    // Prepare
+    const records = decodeKafkaEvent(loadEvent(EventFixture.selfManagedKafka));
+    const { deps, publish } = setup();
+
+    // Act
+    const summary = await processBatch(records, deps, mainOptions);
+
+    // Assess
+    expect(summary).toEqual({
+      records: 3,
+      processed: 1,
+      retried: 1,
+      deadLettered: 1,
+      deferred: 0,
+      deadLetteredByReason: { 'permanent-failure': 1 },
+      published: 2,
+    });
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(publish.mock.calls[0]?.[0].map((m) => [m.topic, m.key?.toString()])).toEqual([
+      [topics.retry, 'o-1002'],
+      [topics.dlq, 'o-1003'],
+    ]);
+  });
+
+  it('publishes every outbound message of a batch in one call, in record order', async () => {
+    // Prepare
+    const records = [
+      consumedRecord({ offset: 1, value: orderValue({ orderId: 'o-1', amount: 1, simulate: { transientFailures: 1 } }) }),
+      consumedRecord({ offset: 2, value: null }),
+      consumedRecord({ offset: 3, value: Buffer.from('not json') }),
+      consumedRecord({ offset: 4, value: orderValue({ orderId: 'o-4', amount: -1 }) }),
+      consumedRecord({ offset: 5 }),
+    ];
+    const { deps, publish } = setup();
+
+    // Act
+    const summary = await processBatch(records, deps, mainOptions);
+
+    // Assess
+    expect(publish).toHaveBeenCalledTimes(1);
+    const messages = publish.mock.calls[0]?.[0] ?? [];
+    expect(messages.map((m) => [m.topic, decodeFailureHeaders(m.headers)?.origin.offset])).toEqual([
+      [topics.retry, 1],
+      [topics.dlq, 2],
+      [topics.dlq, 3],
+      [topics.dlq, 4],
+    ]);
+    expect(summary).toMatchObject({ processed: 1, retried: 1, deadLettered: 3, published: 4 });
+    expect(summary.deadLetteredByReason).toEqual({ 'null-value': 1, undecodable: 1, 'invalid-order': 1 });
+  });
+
+  it('routes a null value from the fixture to the DLQ with its key', async () => {
+    // Prepare
+    const records = decodeKafkaEvent(loadEvent(EventFixture.nullValue));
+    const { deps, publish } = setup();
+
+    // Act
+    await processBatch(records, deps, mainOptions);
+
+    // Assess
+    const [message] = publish.mock.calls[0]?.[0] ?? [];
+    expect(message?.topic).toBe(topics.dlq);
+    expect(message?.value).toBeNull();
+    expect(message?.key?.toString('utf8')).toBe('o-3001');
+  });
+
+  it('routes a non-JSON value from the fixture to the DLQ with its raw bytes', async () => {
+    // Prepare
+    const records = decodeKafkaEvent(loadEvent(EventFixture.nonJsonValue));
+    const { deps, publish } = setup();
+
+    // Act
+    const summary = await processBatch(records, deps, mainOptions);
+
+    // Assess
+    const [message] = publish.mock.calls[0]?.[0] ?? [];
+    expect(message?.topic).toBe(topics.dlq);
+    expect(message?.value?.equals(records[0]?.value ?? Buffer.alloc(0))).toBe(true);
+    expect(summary.deadLetteredByReason).toEqual({ undecodable: 1 });
+  });
+
+  it('does not publish when every record is processed', async () => {
+    // Prepare
+    const records = decodeKafkaEvent(loadEvent(EventFixture.msk));
+    const { deps, publish } = setup();
+
+    // Act
+    const summary = await processBatch(records, deps, mainOptions);
+
+    // Assess
+    expect(publish).not.toHaveBeenCalled();
+    expect(summary).toMatchObject({ records: 1, processed: 1, published: 0 });
+  });
+
+  it('fails the batch when the publish is rejected', async () => {
+    // Prepare
+    const records = [consumedRecord({ value: null })];
+    const { deps } = setup({
+      publish: vi.fn(async () => {
+        throw new Error('NOT_ENOUGH_REPLICAS');
+      }),
+    });
+
+    // Act
+    const result = processBatch(records, deps, mainOptions);
+
+    // Assess
+    await expect(result).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+  });
+
+  it('passes the attempt number and the stable event id to processOrder', async () => {
+    // Prepare
+    const record = await retryRecord(0);
+    const { deps } = setup();
+
+    // Act
+    await processBatch([record], deps, retryOptions);
+
+    // Assess
+    expect(deps.processOrder).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'o-100' }), {
+      attempt: 2,
+      eventId: 'orders.v1:0:15',
+    } satisfies ProcessingContext);
+  });
+
+  it('dead-letters a record whose last attempt fails with attempts-exhausted', async () => {
+    // Prepare
+    const record = await retryRecord(0);
+    const headers = { ...record.headers, [FailureHeader.attempt]: Buffer.from(String(policy.maxAttempts - 1)) };
+    const { deps, publish } = setup({
+      processOrder: vi.fn(async () => {
+        throw new Error('ETIMEDOUT');
+      }),
+    });
+
+    // Act
+    const summary = await processBatch([{ ...record, headers }], deps, retryOptions);
+
+    // Assess
+    expect(summary.deadLetteredByReason).toEqual({ 'attempts-exhausted': 1 });
+    const [message] = publish.mock.calls[0]?.[0] ?? [];
+    expect(message?.topic).toBe(topics.dlq);
+    expect(message?.headers[FailureHeader.attempt]?.toString()).toBe(String(policy.maxAttempts));
+  });
+
+  it('never processes a record on the retry topic before its due time', async () => {
+    // Prepare
+    const record = await retryRecord(2_500);
+    const dueAt = decodeFailureHeaders(record.headers)?.dueAt ?? Number.POSITIVE_INFINITY;
+    const { deps, clock } = setup();
+    const calledAt: number[] = [];
+    const processOrderSpy = vi.fn(async () => {
+      calledAt.push(clock.now());
+    });
+
+    // Act
+    const summary = await processBatch([record], { ...deps, processOrder: processOrderSpy }, retryOptions);
+
+    // Assess
+    expect(summary.processed).toBe(1);
+    expect(calledAt).toHaveLength(1);
+    expect(calledAt[0]).toBeGreaterThanOrEqual(dueAt);
+    expect(clock.sleeps).toEqual([2_500]);
+  });
+
+  it('sleeps again when a timer fires early', async () => {
+    // Prepare
+    const record = await retryRecord(2_000);
+    const clock = new FakeClock(T0, (ms) => Math.max(1, ms - 300));
+    const calledAt: number[] = [];
+    const { deps } = setup({
+      clock,
+      processOrder: vi.fn(async () => {
+        calledAt.push(clock.now());
+      }),
+    });
+
+    // Act
+    await processBatch([record], deps, retryOptions);
+
+    // Assess
+    expect(clock.sleeps.length).toBeGreaterThan(1);
+    expect(calledAt[0]).toBeGreaterThanOrEqual(T0 + 2_000);
+  });
+
+  it('processes a record on the main topic at once, without waiting', async () => {
+    // Prepare
+    const record = await retryRecord(30_000);
+    const { deps, clock } = setup();
+
+    // Act
+    const summary = await processBatch([record], deps, mainOptions);
+
+    // Assess
+    expect(summary.processed).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('defers a record due after the remaining time minus the reserve, unchanged to the retry topic', async () => {
+    // Prepare
+    const record = await retryRecord(10_000);
+    const { deps, clock, publish } = setup();
+    const options: BatchOptions = { waitUntilDue: true, remainingTimeMs: () => 14_000, reserveMs: 5_000 };
+
+    // Act
+    const summary = await processBatch([record], deps, options);
+
+    // Assess
+    expect(summary).toMatchObject({ deferred: 1, processed: 0, retried: 0, deadLettered: 0, published: 1 });
+    expect(deps.processOrder).not.toHaveBeenCalled();
+    expect(clock.sleeps).toEqual([]);
+    const [message] = publish.mock.calls[0]?.[0] ?? [];
+    expect(message).toEqual({ topic: topics.retry, key: record.key, value: record.value, headers: record.headers });
+  });
+
+  it('waits for a record due exactly at the remaining time minus the reserve', async () => {
+    // Prepare
+    const record = await retryRecord(9_000);
+    const { deps, clock } = setup();
+    const options: BatchOptions = { waitUntilDue: true, remainingTimeMs: () => 14_000, reserveMs: 5_000 };
+
+    // Act
+    const summary = await processBatch([record], deps, options);
+
+    // Assess
+    expect(summary.processed).toBe(1);
+    expect(clock.sleeps).toEqual([9_000]);
+  });
+
+  it('processes a record redriven to the retry topic at once', async () => {
+    // Prepare
+    const dlqSetup = setup();
+    await processBatch([consumedRecord({ value: null })], dlqSetup.deps, mainOptions);
+    const dead = dlqSetup.publish.mock.calls[0]?.[0][0];
+    if (dead === undefined) throw new Error('expected a DLQ message');
+    const redrive = buildRedrive(
+      consumedRecord({ topic: topics.dlq, headers: dead.headers, value: orderValue({ orderId: 'o-1', amount: 1 }) }),
+      RedriveTarget.retry,
+      topics,
+      T0,
+    );
+    const { deps, clock } = setup({}, T0 + 1);
+
+    // Act
+    const summary = await processBatch(
+      [consumedRecord({ topic: topics.retry, headers: redrive.headers, value: redrive.value })],
+      deps,
+      retryOptions,
+    );
+
+    // Assess
+    expect(summary.processed).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+    expect(deps.processOrder).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ attempt: 1 }));
+  });
+
+  it('appends the record keys while it is processed and removes them afterwards', async () => {
+    // Prepare
+    const records = decodeKafkaEvent(loadEvent(EventFixture.selfManagedKafka));
+    const { deps, logger } = setup();
+    const keysDuringProcessing: Record<string, unknown>[] = [];
+    const processOrderSpy = vi.fn(async (...args: Parameters<typeof processOrder>) => {
+      keysDuringProcessing.push(Object.fromEntries(logger.keys));
+      await processOrder(...args);
+    });
+
+    // Act
+    await processBatch(records, { ...deps, processOrder: processOrderSpy }, mainOptions);
+
+    // Assess
+    expect(keysDuringProcessing).toEqual([
+      { orderId: 'o-1001', topic: 'orders.v1', partition: 0, offset: 15, attempt: 1, eventId: 'orders.v1:0:15' },
+      { orderId: 'o-1002', topic: 'orders.v1', partition: 0, offset: 16, attempt: 1, eventId: 'orders.v1:0:16' },
+      { orderId: 'o-1003', topic: 'orders.v1', partition: 1, offset: 7, attempt: 1, eventId: 'orders.v1:1:7' },
+    ]);
+    expect(logger.removeKeys).toHaveBeenCalledTimes(3);
+    expect(logger.keys.size).toBe(0);
+  });
+
+  it('removes the record keys after a deferred and a failed record too', async () => {
+    // Prepare
+    const deferred = await retryRecord(60_000, 100);
+    const failing = consumedRecord({ topic: topics.retry, offset: 101, value: Buffer.from([0xff]) });
+    const { deps, logger } = setup();
+
+    // Act
+    await processBatch([deferred, failing], deps, retryOptions);
+
+    // Assess
+    expect(logger.removeKeys).toHaveBeenCalledTimes(2);
+    expect(logger.keys.size).toBe(0);
+    expect(logger.lines.map((l) => [l.message, l.keys.offset])).toEqual([
+      ['deferred', 100],
+      ['dead-lettered', 101],
+    ]);
+  });
+
+  it('never logs the raw value', async () => {
+    // Prepare
+    const secret = 'card=4111111111111111';
+    const { deps, logger } = setup();
+
+    // Act
+    await processBatch([consumedRecord({ value: Buffer.from(secret) })], deps, mainOptions);
+
+    // Assess
+    expect(logger.lines).toHaveLength(1);
+    expect(JSON.stringify(logger.lines)).not.toContain('4111');
+  });
+});
