@@ -1,5 +1,6 @@
 export type { BrokerState, SaslSslEndpoint } from './broker-state.js';
 export { ensureKafkaJars } from './jars.js';
+export { runKafkaTool } from './kafka-tool.js';
 export { KAFKA_VERSION } from './kafka-version.js';
 export { brokerOptionsFromEnv } from './options-from-env.js';
 export { LOCAL_PATHS } from './paths.js';

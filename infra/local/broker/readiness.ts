@@ -3,13 +3,19 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { LOCAL_PATHS } from './paths.js';
 
-/** The last lines of the broker and JVM logs, for error messages that explain a failed start. */
+/**
+ * The last lines of the broker and JVM logs, for error messages that explain a failed start. The last ERROR
+ * line goes first, because a stack trace alone often pushes the actual cause out of the tail.
+ */
 export const brokerLogTail = (lineCount = 40): string =>
   [LOCAL_PATHS.brokerLog, LOCAL_PATHS.jvmLog]
     .filter((file) => existsSync(file))
     .map((file) => {
-      const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lineCount);
-      return `--- ${file} (last ${lines.length} lines) ---\n${lines.join('\n')}`;
+      const all = readFileSync(file, 'utf8').trimEnd().split('\n');
+      const lastError = all.findLast((line) => line.includes(' ERROR '));
+      const tail = all.slice(-lineCount);
+      const header = `--- ${file} (last ${tail.length} lines) ---`;
+      return [...(lastError ? [`last ERROR: ${lastError}`] : []), header, ...tail].join('\n');
     })
     .join('\n');
 
