@@ -116,7 +116,9 @@ describe('readConfig', () => {
     const act = () => readConfig({ KAFKA_SECURITY_PROTOCOL: 'SSL' });
 
     // Assess
-    expect(act).toThrow('Environment variable KAFKA_SECURITY_PROTOCOL must be one of plaintext, sasl_ssl, got "ssl"');
+    expect(act).toThrow(
+      'Environment variable KAFKA_SECURITY_PROTOCOL must be one of plaintext, sasl_ssl, got "ssl"',
+    );
   });
 
   it('rejects a max delay below the base delay', () => {

@@ -9,8 +9,8 @@ import type { OutboundMessage } from '../../../shared/domain/failure-routing.js'
 import { type ConsumedRecord, decodeKafkaEvent } from '../../../shared/domain/kafka-event.js';
 import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
 import { buildRedrive, RedriveTarget } from '../../../shared/domain/redrive.js';
-import { EventFixture, loadEvent } from '../helpers/load-event.js';
 import { FakeClock, RecordingLogger } from '../helpers/fakes.js';
+import { EventFixture, loadEvent } from '../helpers/load-event.js';
 import { consumedRecord, orderValue, policy, T0, topics } from '../helpers/records.js';
 
 const setup = (overrides: Partial<BatchDependencies> = {}, now = T0) => {
@@ -37,7 +37,11 @@ const retryOptions: BatchOptions = { ...mainOptions, waitUntilDue: true };
 const retryRecord = async (dueInMs: number, offset = 100): Promise<ConsumedRecord> => {
   const { deps, publish } = setup({}, T0);
   const order = { orderId: `o-${offset}`, amount: 1, simulate: { transientFailures: 1 } };
-  await processBatch([consumedRecord({ key: Buffer.from(`o-${offset}`), value: orderValue(order) })], deps, mainOptions);
+  await processBatch(
+    [consumedRecord({ key: Buffer.from(`o-${offset}`), value: orderValue(order) })],
+    deps,
+    mainOptions,
+  );
   const message = publish.mock.calls[0]?.[0][0];
   if (message === undefined) throw new Error('expected a retry message');
   const headers = {
@@ -76,7 +80,10 @@ describe('processBatch', () => {
   it('publishes every outbound message of a batch in one call, in record order', async () => {
     // Prepare
     const records = [
-      consumedRecord({ offset: 1, value: orderValue({ orderId: 'o-1', amount: 1, simulate: { transientFailures: 1 } }) }),
+      consumedRecord({
+        offset: 1,
+        value: orderValue({ orderId: 'o-1', amount: 1, simulate: { transientFailures: 1 } }),
+      }),
       consumedRecord({ offset: 2, value: null }),
       consumedRecord({ offset: 3, value: Buffer.from('not json') }),
       consumedRecord({ offset: 4, value: orderValue({ orderId: 'o-4', amount: -1 }) }),
@@ -177,7 +184,10 @@ describe('processBatch', () => {
   it('dead-letters a record whose last attempt fails with attempts-exhausted', async () => {
     // Prepare
     const record = await retryRecord(0);
-    const headers = { ...record.headers, [FailureHeader.attempt]: Buffer.from(String(policy.maxAttempts - 1)) };
+    const headers = {
+      ...record.headers,
+      [FailureHeader.attempt]: Buffer.from(String(policy.maxAttempts - 1)),
+    };
     const { deps, publish } = setup({
       processOrder: vi.fn(async () => {
         throw new Error('ETIMEDOUT');
@@ -261,7 +271,12 @@ describe('processBatch', () => {
     expect(deps.processOrder).not.toHaveBeenCalled();
     expect(clock.sleeps).toEqual([]);
     const [message] = publish.mock.calls[0]?.[0] ?? [];
-    expect(message).toEqual({ topic: topics.retry, key: record.key, value: record.value, headers: record.headers });
+    expect(message).toEqual({
+      topic: topics.retry,
+      key: record.key,
+      value: record.value,
+      headers: record.headers,
+    });
   });
 
   it('waits for a record due exactly at the remaining time minus the reserve', async () => {
@@ -285,7 +300,11 @@ describe('processBatch', () => {
     const dead = dlqSetup.publish.mock.calls[0]?.[0][0];
     if (dead === undefined) throw new Error('expected a DLQ message');
     const redrive = buildRedrive(
-      consumedRecord({ topic: topics.dlq, headers: dead.headers, value: orderValue({ orderId: 'o-1', amount: 1 }) }),
+      consumedRecord({
+        topic: topics.dlq,
+        headers: dead.headers,
+        value: orderValue({ orderId: 'o-1', amount: 1 }),
+      }),
       RedriveTarget.retry,
       topics,
       T0,
@@ -302,7 +321,10 @@ describe('processBatch', () => {
     // Assess
     expect(summary.processed).toBe(1);
     expect(clock.sleeps).toEqual([]);
-    expect(deps.processOrder).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ attempt: 1 }));
+    expect(deps.processOrder).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ attempt: 1 }),
+    );
   });
 
   it('appends the record keys while it is processed and removes them afterwards', async () => {
@@ -320,9 +342,30 @@ describe('processBatch', () => {
 
     // Assess
     expect(keysDuringProcessing).toEqual([
-      { orderId: 'o-1001', topic: 'orders.v1', partition: 0, offset: 15, attempt: 1, eventId: 'orders.v1:0:15' },
-      { orderId: 'o-1002', topic: 'orders.v1', partition: 0, offset: 16, attempt: 1, eventId: 'orders.v1:0:16' },
-      { orderId: 'o-1003', topic: 'orders.v1', partition: 1, offset: 7, attempt: 1, eventId: 'orders.v1:1:7' },
+      {
+        orderId: 'o-1001',
+        topic: 'orders.v1',
+        partition: 0,
+        offset: 15,
+        attempt: 1,
+        eventId: 'orders.v1:0:15',
+      },
+      {
+        orderId: 'o-1002',
+        topic: 'orders.v1',
+        partition: 0,
+        offset: 16,
+        attempt: 1,
+        eventId: 'orders.v1:0:16',
+      },
+      {
+        orderId: 'o-1003',
+        topic: 'orders.v1',
+        partition: 1,
+        offset: 7,
+        attempt: 1,
+        eventId: 'orders.v1:1:7',
+      },
     ]);
     expect(logger.removeKeys).toHaveBeenCalledTimes(3);
     expect(logger.keys.size).toBe(0);

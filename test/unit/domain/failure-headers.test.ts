@@ -22,7 +22,8 @@ const state: FailureState = {
     kind: 'transient',
     className: 'TransientProcessingError',
     message: 'payment service timed out',
-    stack: 'TransientProcessingError: payment service timed out\n    at processOrder (process-order.ts:22:11)',
+    stack:
+      'TransientProcessingError: payment service timed out\n    at processOrder (process-order.ts:22:11)',
   },
 };
 
@@ -45,7 +46,11 @@ describe('failure header codec', () => {
     const { dueAt: _dueAt, ...rest } = state;
     const deadLettered: FailureState = {
       ...rest,
-      error: { kind: 'permanent', className: 'OrderValidationError', message: 'invalid order: amount: Required' },
+      error: {
+        kind: 'permanent',
+        className: 'OrderValidationError',
+        message: 'invalid order: amount: Required',
+      },
       deadLetterReason: 'invalid-order',
       redrive: { count: 2, at: T0 - 5_000, from: 'orders.dlq:1:42' },
     };
@@ -130,7 +135,10 @@ describe('header size bounds', () => {
   ])('keeps message, stack and class within HeaderLimits for huge $label', ({ unit }) => {
     // Prepare
     const huge = unit.repeat(100_000);
-    const big: FailureState = { ...state, error: { kind: 'transient', className: huge, message: huge, stack: huge } };
+    const big: FailureState = {
+      ...state,
+      error: { kind: 'transient', className: huge, message: huge, stack: huge },
+    };
 
     // Act
     const headers = encodeFailureHeaders(big);

@@ -7,7 +7,11 @@ import {
   UndecodableRecordError,
 } from '../../../shared/domain/errors.js';
 import { decodeFailureHeaders, FailureHeader, HeaderLimits } from '../../../shared/domain/failure-headers.js';
-import { deadLetterReasonOf, type FailureInput, routeFailure } from '../../../shared/domain/failure-routing.js';
+import {
+  deadLetterReasonOf,
+  type FailureInput,
+  routeFailure,
+} from '../../../shared/domain/failure-routing.js';
 import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import { DeadLetterReason } from '../../../shared/domain/retry-policy.js';
 import { consumedRecord, headerBytes, policy, T0, topics } from '../helpers/records.js';
@@ -27,7 +31,8 @@ const input = (overrides: Partial<FailureInput> = {}): FailureInput => ({
 const headerBudget =
   600 + HeaderLimits.errorMessageBytes + HeaderLimits.errorStackBytes + HeaderLimits.errorClassBytes;
 
-const text = (headers: Record<string, Buffer>, name: string): string | undefined => headers[name]?.toString('utf8');
+const text = (headers: Record<string, Buffer>, name: string): string | undefined =>
+  headers[name]?.toString('utf8');
 
 describe('routeFailure', () => {
   it('sends a first transient failure to the retry topic with attempt 1 and a due time', () => {
@@ -50,7 +55,9 @@ describe('routeFailure', () => {
     expect(text(headers, FailureHeader.errorKind)).toBe('transient');
     expect(text(headers, FailureHeader.errorClass)).toBe('TransientProcessingError');
     expect(text(headers, FailureHeader.errorMessage)).toBe('payment service timed out');
-    expect(text(headers, FailureHeader.errorStack)).toMatch(/^TransientProcessingError: payment service timed out/);
+    expect(text(headers, FailureHeader.errorStack)).toMatch(
+      /^TransientProcessingError: payment service timed out/,
+    );
     expect(headers).not.toHaveProperty(FailureHeader.deadLetterReason);
   });
 
@@ -102,7 +109,9 @@ describe('routeFailure', () => {
 
   it('retries an unknown error as transient', () => {
     // Act
-    const routed = routeFailure(input({ error: new TypeError("Cannot read properties of undefined (reading 'id')") }));
+    const routed = routeFailure(
+      input({ error: new TypeError("Cannot read properties of undefined (reading 'id')") }),
+    );
 
     // Assess
     expect(routed.decision.action).toBe('retry');

@@ -123,7 +123,11 @@ describe('decodeKafkaEvent', () => {
 describe('Lambda header codec', () => {
   it('round-trips headers, non-UTF-8 bytes included', () => {
     // Prepare
-    const headers = { traceparent: Buffer.from('00-abc-01'), binary: Buffer.from([0, 255, 128]), empty: Buffer.alloc(0) };
+    const headers = {
+      traceparent: Buffer.from('00-abc-01'),
+      binary: Buffer.from([0, 255, 128]),
+      empty: Buffer.alloc(0),
+    };
 
     // Act
     const decoded = decodeLambdaHeaders(encodeLambdaHeaders(headers));

@@ -22,10 +22,18 @@ describe('processOrder', () => {
     const order = validateOrder({ orderId: 'o-2', amount: 1, simulate: { transientFailures: 3 } });
 
     // Act
-    const outcomes = await Promise.allSettled([1, 2, 3, 4, 5].map((attempt) => processOrder(order, context(attempt))));
+    const outcomes = await Promise.allSettled(
+      [1, 2, 3, 4, 5].map((attempt) => processOrder(order, context(attempt))),
+    );
 
     // Assess
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
     for (const outcome of outcomes.slice(0, 3)) {
       expect(outcome.status === 'rejected' && outcome.reason).toBeInstanceOf(TransientProcessingError);
     }

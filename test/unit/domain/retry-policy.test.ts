@@ -32,15 +32,18 @@ describe('backoffDelayMs', () => {
     expect(high).toBe(4_000);
   });
 
-  it.each([7, 8, 50, 1_024, 10_000])('never exceeds maxDelayMs, jitter included, after %i failures', (failed) => {
-    // Act
-    const highest = backoffDelayMs(policy, failed, almostOne);
-    const lowest = backoffDelayMs(policy, failed, 0);
+  it.each([7, 8, 50, 1_024, 10_000])(
+    'never exceeds maxDelayMs, jitter included, after %i failures',
+    (failed) => {
+      // Act
+      const highest = backoffDelayMs(policy, failed, almostOne);
+      const lowest = backoffDelayMs(policy, failed, 0);
 
-    // Assess
-    expect(highest).toBe(policy.maxDelayMs);
-    expect(lowest).toBe(policy.maxDelayMs / 2);
-  });
+      // Assess
+      expect(highest).toBe(policy.maxDelayMs);
+      expect(lowest).toBe(policy.maxDelayMs / 2);
+    },
+  );
 
   it('clamps a random value outside [0, 1]', () => {
     // Act
@@ -139,8 +142,16 @@ describe('assertValidRetryPolicy', () => {
   });
 
   it.each([
-    { label: 'zero attempts', bad: { maxAttempts: 0 }, message: 'maxAttempts must be an integer >= 1, got 0' },
-    { label: 'fractional attempts', bad: { maxAttempts: 1.5 }, message: 'maxAttempts must be an integer >= 1' },
+    {
+      label: 'zero attempts',
+      bad: { maxAttempts: 0 },
+      message: 'maxAttempts must be an integer >= 1, got 0',
+    },
+    {
+      label: 'fractional attempts',
+      bad: { maxAttempts: 1.5 },
+      message: 'maxAttempts must be an integer >= 1',
+    },
     { label: 'a negative base delay', bad: { baseDelayMs: -1 }, message: 'baseDelayMs must be >= 0, got -1' },
     { label: 'a NaN base delay', bad: { baseDelayMs: Number.NaN }, message: 'baseDelayMs must be >= 0' },
     {

@@ -17,7 +17,8 @@ export const policy = {
 /** A fixed wall clock, in ms, well after any timestamp the fixtures carry. */
 export const T0 = 1_750_000_000_000;
 
-export const orderValue = (order: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(order), 'utf8');
+export const orderValue = (order: Record<string, unknown>): Buffer =>
+  Buffer.from(JSON.stringify(order), 'utf8');
 
 /** A record as `decodeKafkaEvent` would give it; fresh on `orders.v1` unless told otherwise. */
 export const consumedRecord = (overrides: Partial<ConsumedRecord> = {}): ConsumedRecord => ({

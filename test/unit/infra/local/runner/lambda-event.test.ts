@@ -52,12 +52,19 @@ describe('buildSelfManagedKafkaEvent', () => {
     // Prepare
     const binary = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x7b, 0x0a]);
     const messages = [
-      message({ offset: '41', key: Buffer.from('k-é'), value: binary, headers: { bin: Buffer.from([1, 2, 255]) } }),
+      message({
+        offset: '41',
+        key: Buffer.from('k-é'),
+        value: binary,
+        headers: { bin: Buffer.from([1, 2, 255]) },
+      }),
       message({ offset: '42', headers: { traceparent: '00-abc-01', 'x-attempt': Buffer.from('2') } }),
     ];
 
     // Act
-    const records = decodeKafkaEvent(overTheWire(buildSelfManagedKafkaEvent('b:9092', 'orders.retry', 1, messages)));
+    const records = decodeKafkaEvent(
+      overTheWire(buildSelfManagedKafkaEvent('b:9092', 'orders.retry', 1, messages)),
+    );
 
     // Assess
     expect(records).toEqual([
@@ -103,7 +110,9 @@ describe('buildSelfManagedKafkaEvent', () => {
     const messages = [message({ value: Buffer.alloc(0) })];
 
     // Act
-    const [record] = decodeKafkaEvent(overTheWire(buildSelfManagedKafkaEvent('b:9092', 'orders.v1', 0, messages)));
+    const [record] = decodeKafkaEvent(
+      overTheWire(buildSelfManagedKafkaEvent('b:9092', 'orders.v1', 0, messages)),
+    );
 
     // Assess
     expect(record?.value).toEqual(Buffer.alloc(0));

@@ -151,7 +151,7 @@ functions:
 
     // Assess
     expect(act).toThrow(
-      'serverless.yml: functions.consumer kafka topic must be a literal string for the local runner, got "${param:topic}"',
+      `serverless.yml: functions.consumer kafka topic must be a literal string for the local runner, got "\${param:topic}"`,
     );
   });
 
