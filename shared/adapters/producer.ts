@@ -3,7 +3,8 @@ import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
 
-let connected: Promise<Producer> | undefined;
+// One producer per configuration; a Lambda container has exactly one, tests may have several.
+const connected = new Map<AppConfig, Promise<Producer>>();
 
 const connect = async (config: AppConfig): Promise<Producer> => {
   // ERROR, not WARN: kafkajs warns that bounded retries "may invalidate EoS guarantees". That is the
@@ -28,18 +29,22 @@ const connect = async (config: AppConfig): Promise<Producer> => {
  * connect is forgotten, so the next invocation tries again instead of inheriting a dead promise.
  */
 export const getProducer = (config: AppConfig): Promise<Producer> => {
-  connected ??= connect(config).catch((error: unknown) => {
-    connected = undefined;
-    throw error;
-  });
-  return connected;
+  let producer = connected.get(config);
+  if (producer === undefined) {
+    producer = connect(config).catch((error: unknown) => {
+      connected.delete(config);
+      throw error;
+    });
+    connected.set(config, producer);
+  }
+  return producer;
 };
 
-/** Disconnects the shared producer (local runner shutdown, tests). */
+/** Disconnects the shared producers (local runner shutdown, tests). */
 export const closeProducer = async (): Promise<void> => {
-  const current = connected;
-  connected = undefined;
-  if (current) await (await current.catch(() => undefined))?.disconnect();
+  const producers = [...connected.values()];
+  connected.clear();
+  await Promise.all(producers.map(async (producer) => (await producer.catch(() => undefined))?.disconnect()));
 };
 
 const toKafkaMessage = (message: OutboundMessage): Message => ({

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { KafkaConfig } from 'kafkajs';
+import { ensureTopics, type SaslSslEndpoint } from '../../../infra/local/broker/index.js';
+import {
+  type EventSourceRunner,
+  startEventSourceRunner,
+} from '../../../infra/local/runner/event-source-runner.js';
+import { readKafkaEventSources, repoRoot } from '../../../infra/local/runner/serverless-functions.js';
+import { type AppConfig, readConfig } from '../../../shared/adapters/config.js';
+import { resolveKafkaConfig } from '../../../shared/adapters/kafka-connection.js';
+import { closeProducer, publishAll } from '../../../shared/adapters/producer.js';
+import { createConsumerHandler } from '../../../shared/consumer/consumer-handler.js';
+import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
+import type { Order } from '../../../shared/domain/order-schema.js';
+import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
+import type { Topics } from '../../../shared/domain/topics.js';
+
+/** One successful processing call, as the business step saw it. */
+export interface ProcessedCall {
+  readonly orderId: string;
+  readonly attempt: number;
+  readonly eventId: string;
+  readonly at: number;
+}
+
+export interface PipelineOptions {
+  readonly brokers: string;
+  /** Run every client (runner, producers) through the SASL_SSL listener instead. */
+  readonly saslSsl?: SaslSslEndpoint;
+  readonly env?: Record<string, string>;
+  /** Topics to leave uncreated, to provoke a failed re-publish. */
+  readonly skipTopics?: ReadonlyArray<keyof Topics>;
+  readonly retryBackoffMs?: { initial: number; max: number };
+}
+
+export interface Pipeline {
+  readonly topics: Topics;
+  readonly config: AppConfig;
+  /** Successful business-step calls, in order. */
+  readonly processed: ProcessedCall[];
+  /** Every call, successful or not, with its start time. */
+  readonly calls: ProcessedCall[];
+  produce(
+    messages: ReadonlyArray<
+      Omit<OutboundMessage, 'topic' | 'headers'> & { headers?: Record<string, Buffer> }
+    >,
+    topic?: string,
+  ): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const quietLog = { info: () => undefined, warn: () => undefined };
+
+/**
+ * A whole pipeline in its own world: fresh topics and consumer groups, both real handlers behind the
+ * real local event-source runner, with the mappings read from serverless.yml.
+ */
+export const startPipeline = async (options: PipelineOptions): Promise<Pipeline> => {
+  const id = randomUUID().slice(0, 8);
+  const topics: Topics = { orders: `orders-${id}.v1`, retry: `orders-${id}.retry`, dlq: `orders-${id}.dlq` };
+  const toCreate = (Object.keys(topics) as Array<keyof Topics>)
+    .filter((role) => !options.skipTopics?.includes(role))
+    .map((role) => topics[role]);
+  await ensureTopics(options.brokers, { topics: toCreate, partitions: 3 });
+
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: options.saslSsl?.bootstrapServers ?? options.brokers,
+    TOPIC_ORDERS: topics.orders,
+    TOPIC_RETRY: topics.retry,
+    TOPIC_DLQ: topics.dlq,
+    RETRY_MAX_ATTEMPTS: '3',
+    RETRY_BASE_DELAY_MS: '100',
+    RETRY_MAX_DELAY_MS: '400',
+    ...options.env,
+  };
+  if (options.saslSsl) {
+    const caFile = path.join(os.tmpdir(), `kafka-ca-${id}.pem`);
+    await writeFile(caFile, options.saslSsl.caPem);
+    Object.assign(env, {
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SASL_USERNAME: options.saslSsl.username,
+      KAFKA_SASL_PASSWORD: options.saslSsl.password,
+      KAFKA_CA_PEM_FILE: caFile,
+    });
+  }
+  const config = readConfig(env);
+  const kafka: KafkaConfig = await resolveKafkaConfig(config);
+
+  const processed: ProcessedCall[] = [];
+  const calls: ProcessedCall[] = [];
+  const recordingProcessOrder = async (order: Order, context: ProcessingContext) => {
+    const call = {
+      orderId: order.orderId,
+      attempt: context.attempt,
+      eventId: context.eventId,
+      at: Date.now(),
+    };
+    calls.push(call);
+    await processOrder(order, context);
+    processed.push(call);
+  };
+
+  const sources = await readKafkaEventSources(path.join(repoRoot, 'serverless.yml'));
+  const runners: EventSourceRunner[] = [];
+  for (const source of sources) {
+    const role = source.functionName === 'retryConsumer' ? 'retry' : 'main';
+    runners.push(
+      await startEventSourceRunner({
+        source: {
+          ...source,
+          topic: role === 'retry' ? topics.retry : topics.orders,
+          consumerGroupId: `${source.consumerGroupId}-${id}`,
+        },
+        handler: createConsumerHandler({ role, config, processOrder: recordingProcessOrder }),
+        kafka,
+        log: quietLog,
+        ...(options.retryBackoffMs ? { retryBackoffMs: options.retryBackoffMs } : {}),
+      }),
+    );
+  }
+
+  return {
+    topics,
+    config,
+    processed,
+    calls,
+    produce: (messages, topic = topics.orders) =>
+      publishAll(
+        config,
+        messages.map((message) => ({ topic, headers: {}, ...message })),
+      ),
+    stop: async () => {
+      await Promise.allSettled(runners.map((runner) => runner.stop()));
+      await closeProducer();
+    },
+  };
+};
+
+export const orderValue = (order: Record<string, unknown>): Buffer => Buffer.from(JSON.stringify(order));
+
+export const orderMessage = (orderId: string, extra: Record<string, unknown> = {}) => ({
+  key: Buffer.from(orderId),
+  value: orderValue({ orderId, amount: 42.5, ...extra }),
+});
+
+/** Header values as strings, for readable assertions. */
+export const headerText = (headers: Record<string, unknown> | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [
+      name,
+      Buffer.isBuffer(value) ? value.toString('utf8') : String(value),
+    ]),
+  );
