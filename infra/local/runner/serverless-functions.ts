@@ -60,6 +60,10 @@ export const parseKafkaEventSources = (serverlessYaml: string): KafkaEventSource
     const fn = asObject(definition) ?? {};
     const handler = literalString(fn.handler, `functions.${functionName}.handler`);
     const dot = handler.lastIndexOf('.');
+    if (dot <= 0)
+      throw new Error(
+        `serverless.yml: functions.${functionName}.handler must be <file>.<export>, got ${handler}`,
+      );
     const events = Array.isArray(fn.events) ? fn.events : [];
     for (const event of events) {
       const kafka = asObject(asObject(event)?.kafka);
