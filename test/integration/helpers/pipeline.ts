@@ -6,6 +6,7 @@ import type { KafkaConfig } from 'kafkajs';
 import { ensureTopics, type SaslSslEndpoint } from '../../../infra/local/broker/index.js';
 import {
   type EventSourceRunner,
+  type KafkaLambdaHandler,
   startEventSourceRunner,
 } from '../../../infra/local/runner/event-source-runner.js';
 import { readKafkaEventSources, repoRoot } from '../../../infra/local/runner/serverless-functions.js';
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   /** Topics to leave uncreated, to provoke a failed re-publish. */
   readonly skipTopics?: ReadonlyArray<keyof Topics>;
   readonly retryBackoffMs?: { initial: number; max: number };
+  /** Wraps each consumer's handler, e.g. to make an invocation fail after its work is done. */
+  readonly wrapHandler?: (handler: KafkaLambdaHandler, role: 'main' | 'retry') => KafkaLambdaHandler;
 }
 
 export interface Pipeline {
@@ -107,6 +110,11 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
   const runners: EventSourceRunner[] = [];
   for (const source of sources) {
     const role = source.functionName === 'retryConsumer' ? 'retry' : 'main';
+    const handler: KafkaLambdaHandler = createConsumerHandler({
+      role,
+      config,
+      processOrder: recordingProcessOrder,
+    });
     runners.push(
       await startEventSourceRunner({
         source: {
@@ -114,7 +122,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
           topic: role === 'retry' ? topics.retry : topics.orders,
           consumerGroupId: `${source.consumerGroupId}-${id}`,
         },
-        handler: createConsumerHandler({ role, config, processOrder: recordingProcessOrder }),
+        handler: options.wrapHandler ? options.wrapHandler(handler, role) : handler,
         kafka,
         log: quietLog,
         ...(options.retryBackoffMs ? { retryBackoffMs: options.retryBackoffMs } : {}),
