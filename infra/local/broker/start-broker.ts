@@ -14,6 +14,7 @@ import { assertJavaVersion, jvmOptions } from './java.js';
 import { LOCAL_PATHS } from './paths.js';
 import { probeBroker, waitForBroker } from './readiness.js';
 import { renderLog4j2Properties, renderServerProperties } from './server-config.js';
+import { withStartLock } from './start-lock.js';
 import { stopProcess } from './stop-process.js';
 import { formatStorageIfNeeded } from './storage.js';
 import { ensureLocalTls, LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
@@ -128,6 +129,10 @@ export const startLocalBroker = async (opts: LocalBrokerOptions = {}): Promise<L
   if (external) {
     return { bootstrapServers: external, origin: BrokerOrigin.external, stop: noop };
   }
+  return withStartLock(() => reuseOrStart(opts));
+};
+
+const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
   const port = opts.port ?? 9092;
   const options = {
     ...opts,

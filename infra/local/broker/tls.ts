@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_PATHS } from './paths.js';
 import { runCommandOrThrow } from './run-command.js';
@@ -18,20 +18,31 @@ export interface LocalTls {
   readonly caPem: string;
 }
 
-const files = {
-  caStore: join(LOCAL_PATHS.tls, 'ca.p12'),
-  caPem: join(LOCAL_PATHS.tls, 'ca.pem'),
-  brokerStore: join(LOCAL_PATHS.tls, 'broker.p12'),
-  brokerCsr: join(LOCAL_PATHS.tls, 'broker.csr'),
-  brokerPem: join(LOCAL_PATHS.tls, 'broker.pem'),
-} as const;
+const filesIn = (dir: string) =>
+  ({
+    caStore: join(dir, 'ca.p12'),
+    caPem: join(dir, 'ca.pem'),
+    brokerStore: join(dir, 'broker.p12'),
+    brokerCsr: join(dir, 'broker.csr'),
+    brokerPem: join(dir, 'broker.pem'),
+  }) as const;
+const files = filesIn(LOCAL_PATHS.tls);
 
 // keytool ships with every JDK, and the broker already needs one, so TLS adds no new prerequisite.
 const keytool = (args: readonly string[]) => runCommandOrThrow('keytool', ['-noprompt', ...args]);
 
+// Generates into a scratch directory and renames it into place, so an interrupted run never leaves a
+// half-built keystore that a later run would mistake for a finished one.
 const generate = async (): Promise<void> => {
+  const scratch = `${LOCAL_PATHS.tls}.tmp-${process.pid}`;
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  await generateInto(filesIn(scratch));
   await rm(LOCAL_PATHS.tls, { recursive: true, force: true });
-  await mkdir(LOCAL_PATHS.tls, { recursive: true });
+  await rename(scratch, LOCAL_PATHS.tls);
+};
+
+const generateInto = async (files: ReturnType<typeof filesIn>): Promise<void> => {
   const pass = LOCAL_TLS_STORE_PASSWORD;
   const store = (path: string) => ['-keystore', path, '-storetype', 'PKCS12', '-storepass', pass];
   const newKey = ['-genkeypair', '-keyalg', 'RSA', '-keysize', '2048', '-keypass', pass];

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LOCAL_PATHS } from './paths.js';
+
+const LOCK_FILE = join(LOCAL_PATHS.home, 'start.lock');
+
+const holderOf = (): number | undefined => {
+  try {
+    const pid = Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Runs `fn` while holding a cross-process lock (an O_EXCL lock file holding our pid). `npm start` and
+ * `npm test` launched together would otherwise both fetch jars, generate TLS material and format storage at
+ * once, and then fight over the ports. The loser waits, then finds and reuses the winner's broker. A lock
+ * whose holder died is taken over.
+ */
+export const withStartLock = async <T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> => {
+  await mkdir(LOCAL_PATHS.home, { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  while (true) {
+    try {
+      await writeFile(LOCK_FILE, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw err;
+      }
+    }
+    const holder = holderOf();
+    if (holder !== undefined && !isAlive(holder)) {
+      await rm(LOCK_FILE, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `pid ${holder ?? '?'} has held ${LOCK_FILE} for over ${timeoutMs} ms; delete it if stale`,
+      );
+    }
+    if (!announced) {
+      process.stderr.write(
+        `[kafka] another process (pid ${holder ?? '?'}) is starting the broker; waiting\n`,
+      );
+      announced = true;
+    }
+    // An unreadable holder means the file was created but its pid not yet written: just wait.
+    await delay(250);
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(LOCK_FILE, { force: true });
+  }
+};
