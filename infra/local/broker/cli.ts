@@ -1,3 +1,5 @@
+import { readBrokerState } from './broker-state.js';
+import { ensureKafkaJars } from './jars.js';
 import { KAFKA_VERSION } from './kafka-version.js';
 import { brokerOptionsFromEnv } from './options-from-env.js';
 import { LOCAL_PATHS } from './paths.js';
@@ -11,6 +13,7 @@ const USAGE = `usage: npm run broker -- <command>
   stop     stop the broker recorded in ${LOCAL_PATHS.state}
   status   show whether a local broker is running and answering
   topics   create or verify orders.v1, orders.retry and orders.dlq
+  jars     fetch the Kafka jars from Maven Central into the cache, start nothing
 env: KAFKA_BROKERS (use that cluster, start nothing), KAFKA_PORT (default 9092),
      KAFKA_SASL_SSL_PORT (default 9094; 'off' disables), TOPIC_PARTITIONS (default 3)`;
 
@@ -48,6 +51,11 @@ const start = async (): Promise<void> => {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const code = await broker.exited;
+  if (!stopping && readBrokerState() === undefined) {
+    // `npm run broker stop` from another terminal cleared the pid file and stopped it: a normal ending.
+    say('stopped by `broker stop`');
+    process.exit(0);
+  }
   if (!stopping) {
     say(`the broker exited on its own (code ${code})\n${brokerLogTail(20)}`);
     process.exit(1);
@@ -75,6 +83,9 @@ const commands: Record<string, () => Promise<void>> = {
     say(pid === undefined ? 'no local broker was running' : `stopped broker pid ${pid}`);
   },
   status,
+  jars: async () => {
+    say(`classpath ready: ${await ensureKafkaJars()}`);
+  },
   topics: async () => {
     const brokers = process.env.KAFKA_BROKERS?.trim() || (await brokerStatus()).state?.bootstrapServers;
     if (!brokers) {
