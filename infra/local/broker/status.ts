@@ -26,7 +26,8 @@ export const stopRecordedBroker = async (): Promise<number | undefined> => {
     await clearBrokerState();
     return undefined;
   }
-  await stopProcess(state.pid);
+  // Cleared first, so the foreground `start` that owns this broker sees a requested stop, not a crash.
   await clearBrokerState();
+  await stopProcess(state.pid);
   return state.pid;
 };
