@@ -109,7 +109,11 @@ export const processBatch = async (
       try {
         const order = parseOrderValue(record.value);
         deps.logger.appendKeys({ orderId: order.orderId });
-        await deps.processOrder(order, { attempt, eventId });
+        await deps.processOrder(order, {
+          attempt,
+          eventId,
+          ...(previous?.redrive ? { redriveCount: previous.redrive.count } : {}),
+        });
         counts.processed += 1;
         deps.logger.info('processed');
       } catch (error) {

@@ -11,6 +11,11 @@ export const simulateSchema = z
     transientFailures: z.number().int().min(0).max(1000).optional(),
     /** Processing fails permanently on every attempt. */
     permanentFailure: z.boolean().optional(),
+    /**
+     * Processing fails permanently until an operator redrives the record from the DLQ (its headers
+     * then carry a redrive count). Lets the demo and the browser test show a redrive that succeeds.
+     */
+    failUntilRedriven: z.boolean().optional(),
   })
   .strict();
 

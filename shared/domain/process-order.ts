@@ -5,6 +5,8 @@ export interface ProcessingContext {
   /** This attempt's number, 1 for the first. */
   readonly attempt: number;
   readonly eventId: string;
+  /** How often an operator redrove this record from the DLQ; absent when never. */
+  readonly redriveCount?: number;
 }
 
 /** The business step. Replace it with real work; throw an `OrderEventError` subclass to steer routing. */
@@ -15,9 +17,14 @@ export type ProcessOrder = (order: Order, context: ProcessingContext) => Promise
  * failure. The knobs depend only on the attempt number, so every run of the demo and the tests
  * behaves the same.
  */
-export const processOrder: ProcessOrder = async (order, { attempt }) => {
+export const processOrder: ProcessOrder = async (order, { attempt, redriveCount }) => {
   if (order.simulate?.permanentFailure === true) {
     throw new PermanentProcessingError(`order ${order.orderId} is rejected (simulate.permanentFailure)`);
+  }
+  if (order.simulate?.failUntilRedriven === true && (redriveCount ?? 0) === 0) {
+    throw new PermanentProcessingError(
+      `order ${order.orderId} is rejected until redriven (simulate.failUntilRedriven)`,
+    );
   }
   const transientFailures = order.simulate?.transientFailures ?? 0;
   if (attempt <= transientFailures) {

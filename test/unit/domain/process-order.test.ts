@@ -75,4 +75,17 @@ describe('processOrder', () => {
     // Assess
     await expect(result).rejects.toThrow('order o-5 is rejected (simulate.permanentFailure)');
   });
+
+  it('fails permanently until the record is redriven, then succeeds (simulate.failUntilRedriven)', async () => {
+    // Prepare
+    const order = validateOrder({ orderId: 'o-6', amount: 1, simulate: { failUntilRedriven: true } });
+
+    // Act
+    const before = processOrder(order, context(1));
+    const after = processOrder(order, { ...context(1), redriveCount: 1 });
+
+    // Assess
+    await expect(before).rejects.toThrow(PermanentProcessingError);
+    await expect(after).resolves.toBeUndefined();
+  });
 });
