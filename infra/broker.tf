@@ -82,7 +82,6 @@ locals {
     server_properties = local.server_properties
     compose_file      = local.compose_file
     broker_start_sh   = file("${path.module}/templates/broker-start.sh")
-    egress_mode       = var.egress_mode
   })
 }
 

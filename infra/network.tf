@@ -14,11 +14,12 @@ locals {
   azs  = slice(data.aws_availability_zones.available.names, 0, 2)
   nat  = var.egress_mode == "nat"
 
-  # Session Manager needs these three in both modes. Lambda, STS and Secrets Manager are what a
-  # VPC Kafka event source mapping calls; in "nat" mode it reaches them through the NAT gateway.
+  # Session Manager needs ssm, ssmmessages and ec2messages; a VPC Kafka event source mapping calls
+  # Lambda, STS and Secrets Manager. In "nat" mode all of them are reached through the NAT gateway,
+  # so the Session Manager endpoints there are optional (they keep shell access up without the NAT).
   # https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-vpc.html
   interface_endpoint_services = concat(
-    ["ssm", "ssmmessages", "ec2messages"],
+    local.nat && !var.session_manager_endpoints ? [] : ["ssm", "ssmmessages", "ec2messages"],
     local.nat ? [] : ["lambda", "sts", "secretsmanager"],
   )
 }

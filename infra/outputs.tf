@@ -40,3 +40,8 @@ output "console_port_forward_command" {
   description = "Opens Redpanda Console on http://localhost:<console_port> through Session Manager."
   value       = "aws ssm start-session --region ${data.aws_region.current.name} --target ${aws_instance.broker.id} --document-name AWS-StartPortForwardingSession --parameters portNumber=${var.console_port},localPortNumber=${var.console_port}"
 }
+
+output "broker_user_data_sha256" {
+  description = "Hash of the broker's first-boot script: a change replaces the instance (and its data)."
+  value       = sha256(local.user_data)
+}

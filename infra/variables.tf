@@ -58,6 +58,12 @@ variable "egress_mode" {
   }
 }
 
+variable "session_manager_endpoints" {
+  description = "Also create the ssm, ssmmessages and ec2messages endpoints in \"nat\" mode (about 48 USD a month). They always exist in \"endpoints\" mode."
+  type        = bool
+  default     = false
+}
+
 variable "instance_architecture" {
   description = "CPU architecture of the broker host: picks the Amazon Linux 2023 AMI. Must match instance_type."
   type        = string

@@ -66,8 +66,26 @@ run "nat_mode_is_the_default_and_creates_one_nat_gateway" {
   }
 
   assert {
+    condition     = length(aws_vpc_endpoint.interface) == 0 && aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway"
+    error_message = "nat mode must create no interface endpoints by default (everything goes through the NAT), only the free S3 gateway."
+  }
+}
+
+run "nat_mode_can_add_the_session_manager_endpoints" {
+  command = plan
+
+  variables {
+    session_manager_endpoints = true
+  }
+
+  assert {
     condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["ssm", "ssmmessages", "ec2messages"])
-    error_message = "nat mode must create only the Session Manager endpoints (Lambda, STS and Secrets Manager go through the NAT)."
+    error_message = "session_manager_endpoints must add exactly the Session Manager endpoints in nat mode."
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 1
+    error_message = "session_manager_endpoints must not remove the NAT gateway."
   }
 }
 
@@ -216,4 +234,19 @@ run "rejects_an_unpinned_kafka_image" {
   }
 
   expect_failures = [var.kafka_image]
+}
+
+run "switching_egress_mode_keeps_the_broker_user_data" {
+  command = plan
+
+  variables {
+    egress_mode = "endpoints"
+  }
+
+  # The README's path for endpoints mode is "boot in nat mode, then switch": that only works if the
+  # switch leaves the user data, and so the instance (user_data_replace_on_change), untouched.
+  assert {
+    condition     = output.broker_user_data_sha256 == run.nat_mode_is_the_default_and_creates_one_nat_gateway.broker_user_data_sha256
+    error_message = "The user data must not depend on egress_mode, or switching modes replaces the broker."
+  }
 }
