@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PackagedService, packageService } from './helpers/package-service.js';
+import { parse } from 'yaml';
+import { type PackagedService, packageService, repoRoot } from './helpers/package-service.js';
 import { resolveConditions } from './helpers/resolve-conditions.js';
 import { readZip } from './helpers/zip.js';
 
@@ -75,6 +76,29 @@ const grants = (statements: Statement[], action: string): unknown[] =>
   statements
     .filter((s) => s.Effect === 'Allow' && asList(s.Action).includes(action))
     .flatMap((s) => asList(s.Resource));
+
+describe('serverless.yml as the local runner reads it', () => {
+  it.each(MAPPINGS)('declares the $topic kafka event with literal settings', async (mapping) => {
+    // Prepare
+    const config = parse(await readFile(join(repoRoot, 'serverless.yml'), 'utf8'));
+    const functionName = mapping.fn.replace(/^./, (c) => c.toLowerCase()).replace(/LambdaFunction$/, '');
+
+    // Act
+    const kafkaEvents = (config.functions[functionName].events as { kafka?: Record<string, unknown> }[])
+      .map((event) => event.kafka)
+      .filter((kafka) => kafka !== undefined);
+
+    // Assess
+    expect(kafkaEvents).toHaveLength(1);
+    expect(kafkaEvents[0]).toMatchObject({
+      topic: mapping.topic,
+      batchSize: 100,
+      maximumBatchingWindow: 1,
+      startingPosition: 'TRIM_HORIZON',
+      consumerGroupId: mapping.group,
+    });
+  });
+});
 
 describe('serverless package --stage test', () => {
   let packaged: PackagedService;
