@@ -8,6 +8,7 @@ import {
   type LocalBroker,
   type SaslSslEndpoint,
   startLocalBroker,
+  stopRecordedBroker,
 } from '../../infra/local/broker/index.js';
 
 declare module 'vitest' {
@@ -16,6 +17,8 @@ declare module 'vitest' {
     kafkaBrokers: string;
     /** The SCRAM-SHA-512 over TLS listener, or null when the broker in use has none. */
     kafkaSaslSsl: SaslSslEndpoint | null;
+    /** True when this suite started the broker, so a test may stop and restart it. */
+    kafkaRestartable: boolean;
   }
 }
 
@@ -37,10 +40,13 @@ export const setup = async (project: TestProject): Promise<void> => {
   );
   project.provide('kafkaBrokers', broker.bootstrapServers);
   project.provide('kafkaSaslSsl', broker.saslSsl ?? null);
+  project.provide('kafkaRestartable', broker.origin === 'started');
 };
 
 export const teardown = async (): Promise<void> => {
   for (const broker of brokers.splice(0)) {
     await broker.stop();
+    // A restart test replaces the broker this suite started; the replacement is ours to stop too.
+    if (broker.origin === 'started') await stopRecordedBroker();
   }
 };

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer } from 'kafkajs';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import {
+  brokerOptionsFromEnv,
+  startLocalBroker,
+  stopRecordedBroker,
+} from '../../infra/local/broker/index.js';
+import { createTestKafka } from './helpers/kafka-client.js';
+import { orderMessage, type Pipeline, startPipeline } from './helpers/pipeline.js';
+import { waitFor } from './helpers/wait-for.js';
+
+const brokers = inject('kafkaBrokers');
+const restartable = inject('kafkaRestartable');
+
+const planned = (index: number) =>
+  index % 4 === 0
+    ? orderMessage(`r-${index}`, { simulate: { permanentFailure: true } })
+    : index % 4 === 1
+      ? orderMessage(`r-${index}`, { simulate: { transientFailures: 1 } })
+      : orderMessage(`r-${index}`);
+
+describe('a broker restart', () => {
+  let pipeline: Pipeline | undefined;
+  let dlqReader: Consumer | undefined;
+
+  afterEach(async () => {
+    await dlqReader?.disconnect();
+    await pipeline?.stop();
+  });
+
+  // Only a broker this suite started may be stopped: `npm start` or KAFKA_BROKERS may own the one in use.
+  it.runIf(restartable)('loses no order when the broker stops mid-flow and comes back', async () => {
+    // Prepare
+    pipeline = await startPipeline({ brokers, retryBackoffMs: { initial: 250, max: 2_000 } });
+    const orders = Array.from({ length: 400 }, (_, index) => planned(index));
+    const deadLettered = new Set<string>();
+    const kafka = createTestKafka(brokers, { quiet: true });
+    dlqReader = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, maxWaitTimeInMs: 250 });
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topic: pipeline.topics.dlq, fromBeginning: true });
+    await dlqReader.run({
+      eachMessage: async ({ message }) => {
+        deadLettered.add(message.key?.toString() ?? '');
+      },
+    });
+
+    // Act: the first half flows, the broker stops while it is being processed, the second half follows the restart
+    await pipeline.produce(orders.slice(0, 200));
+    await waitFor(() => (pipeline?.calls.length ?? 0) > 0, {
+      timeoutMs: 30_000,
+      description: 'processing started',
+    });
+    const stoppedPid = await stopRecordedBroker();
+    const restarted = await startLocalBroker(brokerOptionsFromEnv());
+    await pipeline.produce(orders.slice(200));
+    const processed = () => new Set(pipeline?.processed.map((call) => call.orderId));
+    await waitFor(() => processed().size + deadLettered.size >= orders.length, {
+      timeoutMs: 180_000,
+      intervalMs: 500,
+      description: `${orders.length} conclusive outcomes after the restart`,
+    });
+
+    // Assess
+    expect(stoppedPid).toBeDefined();
+    expect(restarted.pid).not.toBe(stoppedPid);
+    const ids = orders.map((message) => message.key.toString());
+    const missing = ids.filter((id) => !processed().has(id) && !deadLettered.has(id));
+    const both = ids.filter((id) => processed().has(id) && deadLettered.has(id));
+    expect(missing).toEqual([]);
+    expect(both).toEqual([]);
+    expect([...deadLettered].sort()).toEqual(ids.filter((_, index) => index % 4 === 0).sort());
+  });
+});
