@@ -52,7 +52,12 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
       );
       recordBatchMetrics(summary);
       const { deadLetteredByReason, ...counts } = summary;
-      logger.info('batch complete', { ...counts, durationMs: Date.now() - startedAt });
+      logger.info('batch complete', {
+        ...counts,
+        topic: records[0]?.topic,
+        partitions: [...new Set(records.map((record) => `${record.topic}-${record.partition}`))].join(','),
+        durationMs: Date.now() - startedAt,
+      });
       return summary;
     } catch (error) {
       // Throwing makes the event source deliver the same batch again; nothing has been committed.
