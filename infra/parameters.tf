@@ -6,8 +6,10 @@ locals {
 
   plain_parameters = {
     "kafka/bootstrap-servers" = {
-      value       = local.bootstrap_servers
-      type        = "String"
+      value = local.bootstrap_servers
+      # StringList: serverless.yml reads it as the event source mapping's list of servers and, `raw`,
+      # as the comma-separated string kafkajs takes.
+      type        = "StringList"
       description = "Kafka bootstrap servers (private IP:port, SASL_SSL with SCRAM-SHA-512)"
     }
     "kafka/sasl-secret-arn" = {

@@ -157,7 +157,7 @@ run "ssm_parameters_match_the_serverless_contract" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.plain["kafka/bootstrap-servers"].value == "10.40.1.23:9096" && output.bootstrap_servers == "10.40.1.23:9096"
+    condition     = aws_ssm_parameter.plain["kafka/bootstrap-servers"].value == "10.40.1.23:9096" && aws_ssm_parameter.plain["kafka/bootstrap-servers"].type == "StringList" && output.bootstrap_servers == "10.40.1.23:9096"
     error_message = "bootstrap-servers must be the broker's private IP and the SASL_SSL port."
   }
 

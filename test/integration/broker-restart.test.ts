@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import {
   brokerOptionsFromEnv,
@@ -7,6 +5,7 @@ import {
   stopRecordedBroker,
 } from '../../infra/local/broker/index.js';
 import { createTestKafka } from './helpers/kafka-client.js';
+import { collectKeys, type KeyCollector } from './helpers/key-collector.js';
 import { orderMessage, type Pipeline, startPipeline } from './helpers/pipeline.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -22,10 +21,10 @@ const planned = (index: number) =>
 
 describe('a broker restart', () => {
   let pipeline: Pipeline | undefined;
-  let dlqReader: Consumer | undefined;
+  let dlqReader: KeyCollector | undefined;
 
   afterEach(async () => {
-    await dlqReader?.disconnect();
+    await dlqReader?.stop();
     await pipeline?.stop();
   });
 
@@ -34,16 +33,8 @@ describe('a broker restart', () => {
     // Prepare
     pipeline = await startPipeline({ brokers, retryBackoffMs: { initial: 250, max: 2_000 } });
     const orders = Array.from({ length: 400 }, (_, index) => planned(index));
-    const deadLettered = new Set<string>();
-    const kafka = createTestKafka(brokers, { quiet: true });
-    dlqReader = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, maxWaitTimeInMs: 250 });
-    await dlqReader.connect();
-    await dlqReader.subscribe({ topic: pipeline.topics.dlq, fromBeginning: true });
-    await dlqReader.run({
-      eachMessage: async ({ message }) => {
-        deadLettered.add(message.key?.toString() ?? '');
-      },
-    });
+    dlqReader = await collectKeys(createTestKafka(brokers, { quiet: true }), pipeline.topics.dlq);
+    const deadLettered = dlqReader.counts;
 
     // Act: the first half flows, the broker stops while it is being processed, the second half follows the restart
     await pipeline.produce(orders.slice(0, 200));
@@ -69,6 +60,6 @@ describe('a broker restart', () => {
     const both = ids.filter((id) => processed().has(id) && deadLettered.has(id));
     expect(missing).toEqual([]);
     expect(both).toEqual([]);
-    expect([...deadLettered].sort()).toEqual(ids.filter((_, index) => index % 4 === 0).sort());
+    expect([...deadLettered.keys()].sort()).toEqual(ids.filter((_, index) => index % 4 === 0).sort());
   });
 });

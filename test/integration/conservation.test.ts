@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { KafkaLambdaHandler } from '../../infra/local/runner/event-source-runner.js';
 import { createTestKafka } from './helpers/kafka-client.js';
+import { collectKeys, type KeyCollector } from './helpers/key-collector.js';
 import { orderMessage, type Pipeline, startPipeline } from './helpers/pipeline.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -59,10 +58,10 @@ const crashAfterSuccessEvery = (n: number) => {
 
 describe('conservation', () => {
   let pipeline: Pipeline | undefined;
-  let dlqReader: Consumer | undefined;
+  let dlqReader: KeyCollector | undefined;
 
   afterEach(async () => {
-    await dlqReader?.disconnect();
+    await dlqReader?.stop();
     await pipeline?.stop();
   });
 
@@ -74,16 +73,8 @@ describe('conservation', () => {
       retryBackoffMs: { initial: 50, max: 200 },
     });
     const plan = Array.from({ length: orderCount }, (_, index) => planOrder(index));
-    const deadLettered = new Map<string, number>();
-    dlqReader = kafka.consumer({ groupId: `dlq-reader-${randomUUID()}`, maxWaitTimeInMs: 250 });
-    await dlqReader.connect();
-    await dlqReader.subscribe({ topic: pipeline.topics.dlq, fromBeginning: true });
-    await dlqReader.run({
-      eachMessage: async ({ message }) => {
-        const id = message.key?.toString() ?? '';
-        deadLettered.set(id, (deadLettered.get(id) ?? 0) + 1);
-      },
-    });
+    dlqReader = await collectKeys(kafka, pipeline.topics.dlq);
+    const deadLettered = dlqReader.counts;
 
     // Act
     for (let start = 0; start < plan.length; start += 1_000) {
