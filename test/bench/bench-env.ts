@@ -1,0 +1,42 @@
+// Settings every measured handler runs with. The logger reads its level and the Metrics instance its
+// switch when their modules load, so `applyBenchEnv` must run before any handler module is imported.
+
+/** Retry backoff for the bench: small, so a 10% transient share does not turn the run into waiting. */
+export const benchRetry = { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 200 } as const;
+
+export const benchEnv = {
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_SERVICE_NAME: 'orders-dlq-bench',
+  RETRY_MAX_ATTEMPTS: String(benchRetry.maxAttempts),
+  RETRY_BASE_DELAY_MS: String(benchRetry.baseDelayMs),
+  RETRY_MAX_DELAY_MS: String(benchRetry.maxDelayMs),
+} as const satisfies Record<string, string>;
+
+export const applyBenchEnv = (): void => {
+  Object.assign(process.env, benchEnv);
+};
+
+const positiveInteger = (name: string, fallback: number): number => {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+};
+
+export interface BenchSettings {
+  readonly orders: number;
+  readonly batchSamples: number;
+  readonly coldInitRuns: number;
+  readonly uiSamples: number;
+}
+
+/** `BENCH_ORDERS` (default 20,000), `BENCH_BATCH_SAMPLES` (15), `BENCH_COLD_RUNS` (5), `BENCH_UI_SAMPLES` (20). */
+export const readBenchSettings = (): BenchSettings => ({
+  orders: positiveInteger('BENCH_ORDERS', 20_000),
+  batchSamples: positiveInteger('BENCH_BATCH_SAMPLES', 15),
+  coldInitRuns: positiveInteger('BENCH_COLD_RUNS', 5),
+  uiSamples: positiveInteger('BENCH_UI_SAMPLES', 20),
+});

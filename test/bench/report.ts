@@ -1,0 +1,133 @@
+import type { BatchLatency } from './batch-latency.js';
+import type { FunctionBundle } from './bundles.js';
+import type { KafkajsConsumeResult } from './kafkajs-consume.js';
+import type { PipelineThroughput } from './pipeline-throughput.js';
+import type { RawBaseline } from './raw-baseline.js';
+import { round } from './stats.js';
+import type { UiFigures } from './ui-figures.js';
+
+export interface BenchMeta {
+  readonly kafkaVersion: string;
+  readonly brokerOrigin: string;
+  readonly orders: number;
+  readonly messageBytes: number;
+  readonly nodeVersion: string;
+  readonly cpus: number;
+  readonly transientShare: number;
+  readonly retry: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number };
+  readonly durationS: number;
+}
+
+export interface BenchResults {
+  readonly meta: BenchMeta;
+  readonly pipeline: PipelineThroughput;
+  readonly raw: RawBaseline;
+  readonly kafkajs: KafkajsConsumeResult;
+  readonly batch: BatchLatency;
+  readonly bundles: readonly FunctionBundle[];
+  readonly ui: UiFigures;
+}
+
+const ratio = (numerator: number, denominator: number): number =>
+  denominator > 0 ? round(numerator / denominator, 3) : Number.NaN;
+
+/** The machine-readable figures: one flat object, printed as the last line of stdout. */
+export const toJson = (results: BenchResults) => {
+  const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
+  return {
+    pipeline_orders_per_s: round(pipeline.ordersPerSecond),
+    raw_produce_per_s: round(raw.produce.recordsPerSec),
+    raw_consume_per_s: round(raw.consumeFetchPerSec),
+    kafkajs_consume_per_s: round(kafkajs.perSecond),
+    pipeline_vs_raw: ratio(pipeline.ordersPerSecond, raw.consumeFetchPerSec),
+    pipeline_vs_kafkajs: ratio(pipeline.ordersPerSecond, kafkajs.perSecond),
+    batch_ms_p50: round(batch.p50),
+    batch_ms_p95: round(batch.p95),
+    bundle_kb: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.kb)])),
+    cold_init_ms: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.coldInitMs)])),
+    ui_refresh_ms_p50: ui.refreshP50 === null ? null : round(ui.refreshP50),
+    ui_refresh_ms_p95: ui.refreshP95 === null ? null : round(ui.refreshP95),
+    ui_page_kb: ui.pageKb === null ? null : round(ui.pageKb),
+    kafka_version: meta.kafkaVersion,
+    orders: meta.orders,
+    message_bytes: meta.messageBytes,
+    node_version: meta.nodeVersion,
+    cpus: meta.cpus,
+  };
+};
+
+const integer = (value: number) =>
+  Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+const decimal = (value: number | null, digits = 1) =>
+  value === null || !Number.isFinite(value) ? 'null' : value.toFixed(digits);
+
+/** A plain-text table: metric, value, and what exactly was measured. */
+export const renderTable = (results: BenchResults): string => {
+  const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
+  const rows: Array<[string, string, string]> = [
+    [
+      'pipeline orders/s',
+      integer(pipeline.ordersPerSecond),
+      `${pipeline.orders} orders produce→outcome in ${integer(pipeline.elapsedMs)} ms: ${pipeline.processed} processed ` +
+        `(${pipeline.processedAfterRetry} after a retry), ${pipeline.deadLettered} dead-lettered`,
+    ],
+    [
+      'raw produce/s (Java)',
+      integer(raw.produce.recordsPerSec),
+      `ProducerPerformance acks=all, ${raw.produce.mbPerSec} MB/s`,
+    ],
+    [
+      'raw consume/s (Java)',
+      integer(raw.consumeFetchPerSec),
+      `ConsumerPerformance fetch rate; ${integer(raw.consume.recordsPerSec)}/s with its ${integer(raw.consumeRebalanceMs)} ms group join`,
+    ],
+    [
+      'kafkajs consume/s',
+      integer(kafkajs.perSecond),
+      `bare consumer group, no-op per message, ${integer(kafkajs.elapsedMs)} ms after a ${integer(kafkajs.joinMs)} ms join`,
+    ],
+    ['pipeline / raw consume', decimal(ratio(pipeline.ordersPerSecond, raw.consumeFetchPerSec), 3), ''],
+    ['pipeline / kafkajs', decimal(ratio(pipeline.ordersPerSecond, kafkajs.perSecond), 3), ''],
+    [
+      'batch ms p50 / p95',
+      `${decimal(batch.p50)} / ${decimal(batch.p95)}`,
+      `main handler, ${batch.records} records with ${batch.failures} transient failures, ${batch.samplesMs.length} samples`,
+    ],
+    ...bundles.map((bundle): [string, string, string] => [
+      `${bundle.name} bundle / cold init`,
+      `${decimal(bundle.kb)} KB / ${decimal(bundle.coldInitMs)} ms`,
+      `${bundle.entry}, median of ${bundle.coldInitSamplesMs.length} fresh processes`,
+    ]),
+    [
+      'ui refresh ms p50 / p95',
+      `${decimal(ui.refreshP50)} / ${decimal(ui.refreshP95)}`,
+      ui.note ?? 'test/bench/ui-refresh.ts',
+    ],
+    ['ui page KB', decimal(ui.pageKb), ui.note === undefined ? '' : 'see above'],
+  ];
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) => (column < 2 ? cell.padEnd(widths[column] ?? 0) : cell))
+      .join('  ')
+      .trimEnd();
+  const footer = [
+    `Kafka ${meta.kafkaVersion} (${meta.brokerOrigin} broker), Node ${meta.nodeVersion}, ${meta.cpus} CPUs; ` +
+      `${meta.orders} orders of ${meta.messageBytes} B on average; bench took ${meta.durationS.toFixed(0)} s.`,
+    `Handlers log at ERROR (POWERTOOLS_LOG_LEVEL=ERROR) with metrics off (POWERTOOLS_METRICS_DISABLED=true), ` +
+      'so logging does not dominate.',
+    `${Math.round(meta.transientShare * 100)}% of pipeline orders fail once (simulate.transientFailures: 1); ` +
+      `RETRY_BASE_DELAY_MS=${meta.retry.baseDelayMs}, RETRY_MAX_DELAY_MS=${meta.retry.maxDelayMs}, ` +
+      `RETRY_MAX_ATTEMPTS=${meta.retry.maxAttempts}.`,
+    'Raw and kafkajs figures read one topic filled by ProducerPerformance with the same count and size; ' +
+      'consume rates exclude the group join.',
+    'Bundles: esbuild with serverless.yml custom.esbuild settings; cold init = await import() in a fresh node.',
+  ];
+  return [
+    line(['metric', 'value', 'detail']),
+    line(['------', '-----', '------']),
+    ...rows.map(line),
+    '',
+    ...footer,
+  ].join('\n');
+};

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import {
+  brokerOptionsFromEnv,
+  KAFKA_VERSION,
+  type LocalBroker,
+  startLocalBroker,
+} from '../../infra/local/broker/index.js';
+import { applyBenchEnv, benchRetry, readBenchSettings } from './bench-env.js';
+import { averageValueBytes, benchOrders, transientShare } from './orders.js';
+import { progress } from './progress.js';
+import { renderTable, toJson } from './report.js';
+
+// Before any module that loads the handlers' logger or metrics: they read these at import time.
+applyBenchEnv();
+
+const main = async (broker: LocalBroker): Promise<void> => {
+  const startedAt = Date.now();
+  const settings = readBenchSettings();
+  const brokers = broker.bootstrapServers;
+  // Imported only now, after applyBenchEnv(), because they load the handler modules.
+  const { measureBundles } = await import('./bundles.js');
+  const { measureRawBaseline } = await import('./raw-baseline.js');
+  const { measureKafkajsConsume } = await import('./kafkajs-consume.js');
+  const { measureBatchLatency } = await import('./batch-latency.js');
+  const { measurePipelineThroughput } = await import('./pipeline-throughput.js');
+  const { measureUiFigures } = await import('./ui-figures.js');
+
+  progress('bundles: esbuild with the serverless.yml settings');
+  const bundles = await measureBundles({ runs: settings.coldInitRuns });
+
+  // Ids as long as the pipeline's (`bench-<8 hex>-<n>`), so the size is the size the pipeline sends.
+  const messageBytes = averageValueBytes(benchOrders('bench-00000000', settings.orders));
+  const rawTopic = `bench-raw-${randomUUID().slice(0, 8)}`;
+  progress(`raw: ProducerPerformance + ConsumerPerformance, ${settings.orders} records of ${messageBytes} B`);
+  const raw = await measureRawBaseline({
+    brokers,
+    topic: rawTopic,
+    records: settings.orders,
+    recordSize: messageBytes,
+  });
+
+  progress('kafkajs: bare consumer group over the same topic');
+  const kafkajs = await measureKafkajsConsume({ brokers, topic: rawTopic, records: settings.orders });
+
+  progress(`batch: main handler, ${settings.batchSamples} batches of 1000 records`);
+  const batch = await measureBatchLatency({ brokers, samples: settings.batchSamples });
+
+  progress(`pipeline: ${settings.orders} orders through the runner and both handlers`);
+  const pipeline = await measurePipelineThroughput({ brokers, orders: settings.orders });
+
+  progress('ui: test/bench/ui-refresh.ts');
+  const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
+
+  const results = {
+    meta: {
+      kafkaVersion: KAFKA_VERSION,
+      brokerOrigin: broker.origin,
+      orders: settings.orders,
+      messageBytes,
+      nodeVersion: process.version,
+      cpus: os.availableParallelism(),
+      transientShare,
+      retry: benchRetry,
+      durationS: (Date.now() - startedAt) / 1000,
+    },
+    pipeline,
+    raw,
+    kafkajs,
+    batch,
+    bundles,
+    ui,
+  };
+  process.stdout.write(`${renderTable(results)}\n`);
+  process.stdout.write(`${JSON.stringify(toJson(results))}\n`);
+};
+
+progress('broker: starting or reusing the local broker');
+const broker = await startLocalBroker(brokerOptionsFromEnv());
+progress(`broker: ${broker.origin} at ${broker.bootstrapServers}`);
+const stopBroker = () => broker.stop().catch(() => undefined);
+process.once('SIGINT', () => {
+  void stopBroker().finally(() => process.exit(130));
+});
+try {
+  await main(broker);
+} catch (error) {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+} finally {
+  await stopBroker();
+}
