@@ -1,0 +1,113 @@
+import { OrderValidationError } from '../domain/errors.js';
+import { decodeFailureHeaders } from '../domain/failure-headers.js';
+import type { OutboundMessage } from '../domain/failure-routing.js';
+import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { validateOrder } from '../domain/order-schema.js';
+import { buildRedrive, RedriveError, type RedriveTarget } from '../domain/redrive.js';
+import type { Topics } from '../domain/topics.js';
+import { ApiError } from './http.js';
+import type { ProduceRequest, RedriveFilter } from './requests.js';
+
+/**
+ * The record a produce request sends. A form order is validated by the shared schema (a rejected one
+ * throws before anything is sent) and keyed by its order id; a raw request is sent as typed.
+ */
+export const buildProduceMessage = (request: ProduceRequest, topics: Topics): OutboundMessage => {
+  if (request.mode === 'form') {
+    let order: ReturnType<typeof validateOrder>;
+    try {
+      order = validateOrder(request.order);
+    } catch (error) {
+      if (error instanceof OrderValidationError) throw new ApiError(400, error.message);
+      throw error;
+    }
+    return {
+      topic: topics.orders,
+      key: Buffer.from(order.orderId),
+      value: Buffer.from(JSON.stringify(order)),
+      headers: { 'content-type': Buffer.from('application/json') },
+    };
+  }
+  const value = request.value === null ? null : decodeRaw(request.value, request.valueEncoding);
+  return {
+    topic: topics[request.topic],
+    key: request.key === null ? null : Buffer.from(request.key),
+    value,
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, text]) => [name, Buffer.from(text)]),
+    ),
+  };
+};
+
+const decodeRaw = (text: string, encoding: 'utf8' | 'hex' | 'base64'): Buffer => {
+  if (encoding === 'hex') {
+    const compact = text.replace(/\s+/g, '');
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(compact)) throw new ApiError(400, 'value is not valid hex');
+    return Buffer.from(compact, 'hex');
+  }
+  if (encoding === 'base64') {
+    if (!/^[A-Za-z0-9+/=\s]*$/.test(text)) throw new ApiError(400, 'value is not valid base64');
+    return Buffer.from(text, 'base64');
+  }
+  return Buffer.from(text, 'utf8');
+};
+
+/** Whether a DLQ record matches an operator's filter (all given conditions must hold). */
+export const matchesFilter = (record: ConsumedRecord, filter: RedriveFilter): boolean => {
+  const state = decodeFailureHeaders(record.headers);
+  if (filter.reason !== undefined && state?.deadLetterReason !== filter.reason) return false;
+  if (filter.text !== undefined) {
+    const needle = filter.text.toLowerCase();
+    const haystack = [record.key?.toString('utf8'), record.value?.toString('utf8'), state?.error.message]
+      .filter((part) => part !== undefined)
+      .join('\n')
+      .toLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  return true;
+};
+
+export interface PlannedRedrive {
+  readonly from: string;
+  readonly to: string;
+  readonly key: string | null;
+}
+
+export interface RedrivePlan {
+  readonly planned: readonly PlannedRedrive[];
+  readonly skipped: ReadonlyArray<{ readonly from: string; readonly reason: string }>;
+  readonly messages: readonly OutboundMessage[];
+}
+
+const coordinateOf = (record: { topic: string; partition: number; offset: number }): string =>
+  `${record.topic}:${record.partition}:${record.offset}`;
+
+/**
+ * Plans a redrive: one record a DLQ record, through the shared `buildRedrive` (attempts reset, audit
+ * headers). A record without failure headers, or whose origin is not ours, is skipped with the reason.
+ */
+export const planRedrive = (
+  records: readonly ConsumedRecord[],
+  target: RedriveTarget,
+  topics: Topics,
+  now: number,
+): RedrivePlan => {
+  const planned: PlannedRedrive[] = [];
+  const skipped: Array<{ from: string; reason: string }> = [];
+  const messages: OutboundMessage[] = [];
+  for (const record of records) {
+    try {
+      const message = buildRedrive(record, target, topics, now);
+      messages.push(message);
+      planned.push({
+        from: coordinateOf(record),
+        to: message.topic,
+        key: record.key?.toString('utf8') ?? null,
+      });
+    } catch (error) {
+      if (!(error instanceof RedriveError)) throw error;
+      skipped.push({ from: coordinateOf(record), reason: error.message });
+    }
+  }
+  return { planned, skipped, messages };
+};
