@@ -31,12 +31,16 @@ export interface BenchSettings {
   readonly batchSamples: number;
   readonly coldInitRuns: number;
   readonly uiSamples: number;
+  /** Runs of each throughput measurement; the median run is reported. */
+  readonly repeats: number;
 }
 
-/** `BENCH_ORDERS` (default 20,000), `BENCH_BATCH_SAMPLES` (15), `BENCH_COLD_RUNS` (5), `BENCH_UI_SAMPLES` (20). */
+/** `BENCH_ORDERS` (default 20,000), `BENCH_BATCH_SAMPLES` (15), `BENCH_COLD_RUNS` (5), `BENCH_UI_SAMPLES` (20),
+ * `BENCH_REPEATS` (3). */
 export const readBenchSettings = (): BenchSettings => ({
   orders: positiveInteger('BENCH_ORDERS', 20_000),
   batchSamples: positiveInteger('BENCH_BATCH_SAMPLES', 15),
   coldInitRuns: positiveInteger('BENCH_COLD_RUNS', 5),
   uiSamples: positiveInteger('BENCH_UI_SAMPLES', 20),
+  repeats: positiveInteger('BENCH_REPEATS', 3),
 });

@@ -1,4 +1,5 @@
 import { type PerfResult, runConsumerPerf, runProducerPerf } from './raw-kafka-perf.js';
+import { medianBy } from './stats.js';
 
 export interface RawBaseline {
   readonly topic: string;
@@ -7,6 +8,8 @@ export interface RawBaseline {
   /** ConsumerPerformance's `fetch.nMsg.sec`: the rate after the group joined, comparable to the others. */
   readonly consumeFetchPerSec: number;
   readonly consumeRebalanceMs: number;
+  /** The fetch rate of every ConsumerPerformance run; the median run is the one reported. */
+  readonly consumeRunsPerSec: readonly number[];
 }
 
 /**
@@ -21,13 +24,14 @@ const fetchColumns = (raw: string): { rebalanceMs: number; fetchPerSec: number }
 
 /**
  * Fills a fresh topic with Kafka's ProducerPerformance (acks=all), then reads it back with
- * ConsumerPerformance. The filled topic is returned so the kafkajs baseline reads the very same records.
+ * ConsumerPerformance, `repeats` times in fresh groups, keeping the median run. The filled topic is returned so the kafkajs baseline reads the very same records.
  */
 export const measureRawBaseline = async (options: {
   brokers: string;
   topic: string;
   records: number;
   recordSize: number;
+  repeats: number;
 }): Promise<RawBaseline> => {
   const produce = await runProducerPerf({
     brokers: options.brokers,
@@ -36,17 +40,27 @@ export const measureRawBaseline = async (options: {
     recordSize: options.recordSize,
     partitions: 3,
   });
-  const consume = await runConsumerPerf({
-    brokers: options.brokers,
-    topic: options.topic,
-    numRecords: options.records,
-  });
-  const { rebalanceMs, fetchPerSec } = fetchColumns(consume.raw);
+  const runs: Array<{ consume: PerfResult; rebalanceMs: number; fetchPerSec: number }> = [];
+  for (let run = 0; run < options.repeats; run += 1) {
+    const consume = await runConsumerPerf({
+      brokers: options.brokers,
+      topic: options.topic,
+      numRecords: options.records,
+    });
+    const { rebalanceMs, fetchPerSec } = fetchColumns(consume.raw);
+    runs.push({
+      consume,
+      rebalanceMs,
+      fetchPerSec: Number.isFinite(fetchPerSec) ? fetchPerSec : consume.recordsPerSec,
+    });
+  }
+  const median = medianBy(runs, (run) => run.fetchPerSec);
   return {
     topic: options.topic,
     produce,
-    consume,
-    consumeFetchPerSec: Number.isFinite(fetchPerSec) ? fetchPerSec : consume.recordsPerSec,
-    consumeRebalanceMs: rebalanceMs,
+    consume: median.consume,
+    consumeFetchPerSec: median.fetchPerSec,
+    consumeRebalanceMs: median.rebalanceMs,
+    consumeRunsPerSec: runs.map((run) => run.fetchPerSec),
   };
 };

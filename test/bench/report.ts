@@ -20,9 +20,12 @@ export interface BenchMeta {
 
 export interface BenchResults {
   readonly meta: BenchMeta;
+  /** The median run, and the rate of every run. */
   readonly pipeline: PipelineThroughput;
+  readonly pipelineRunsPerSec: readonly number[];
   readonly raw: RawBaseline;
   readonly kafkajs: KafkajsConsumeResult;
+  readonly kafkajsRunsPerSec: readonly number[];
   readonly batch: BatchLatency;
   readonly bundles: readonly FunctionBundle[];
   readonly ui: UiFigures;
@@ -64,12 +67,14 @@ const decimal = (value: number | null, digits = 1) =>
 /** A plain-text table: metric, value, and what exactly was measured. */
 export const renderTable = (results: BenchResults): string => {
   const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
+  const runs = (rates: readonly number[]) =>
+    rates.length > 1 ? `; runs ${rates.map(integer).join(', ')}` : '';
   const rows: Array<[string, string, string]> = [
     [
       'pipeline orders/s',
       integer(pipeline.ordersPerSecond),
       `${pipeline.orders} orders produce→outcome in ${integer(pipeline.elapsedMs)} ms: ${pipeline.processed} processed ` +
-        `(${pipeline.processedAfterRetry} after a retry), ${pipeline.deadLettered} dead-lettered`,
+        `(${pipeline.processedAfterRetry} after a retry), ${pipeline.deadLettered} dead-lettered${runs(results.pipelineRunsPerSec)}`,
     ],
     [
       'raw produce/s (Java)',
@@ -79,12 +84,12 @@ export const renderTable = (results: BenchResults): string => {
     [
       'raw consume/s (Java)',
       integer(raw.consumeFetchPerSec),
-      `ConsumerPerformance fetch rate; ${integer(raw.consume.recordsPerSec)}/s with its ${integer(raw.consumeRebalanceMs)} ms group join`,
+      `ConsumerPerformance fetch rate; ${integer(raw.consume.recordsPerSec)}/s with its ${integer(raw.consumeRebalanceMs)} ms group join${runs(raw.consumeRunsPerSec)}`,
     ],
     [
       'kafkajs consume/s',
       integer(kafkajs.perSecond),
-      `bare consumer group, no-op per message, ${integer(kafkajs.elapsedMs)} ms after a ${integer(kafkajs.joinMs)} ms join`,
+      `bare consumer group, no-op per message, ${integer(kafkajs.elapsedMs)} ms after a ${integer(kafkajs.joinMs)} ms join${runs(results.kafkajsRunsPerSec)}`,
     ],
     ['pipeline / raw consume', decimal(ratio(pipeline.ordersPerSecond, raw.consumeFetchPerSec), 3), ''],
     ['pipeline / kafkajs', decimal(ratio(pipeline.ordersPerSecond, kafkajs.perSecond), 3), ''],
@@ -119,7 +124,8 @@ export const renderTable = (results: BenchResults): string => {
     `${Math.round(meta.transientShare * 100)}% of pipeline orders fail once (simulate.transientFailures: 1); ` +
       `RETRY_BASE_DELAY_MS=${meta.retry.baseDelayMs}, RETRY_MAX_DELAY_MS=${meta.retry.maxDelayMs}, ` +
       `RETRY_MAX_ATTEMPTS=${meta.retry.maxAttempts}.`,
-    'Raw and kafkajs figures read one topic filled by ProducerPerformance with the same count and size; ' +
+    `Throughput rows are the median of ${results.pipelineRunsPerSec.length} runs. ` +
+      'Raw and kafkajs figures read one topic filled by ProducerPerformance with the same count and size; ' +
       'consume rates exclude the group join.',
     'Bundles: esbuild with serverless.yml custom.esbuild settings; cold init = await import() in a fresh node.',
   ];

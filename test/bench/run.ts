@@ -7,9 +7,12 @@ import {
   startLocalBroker,
 } from '../../infra/local/broker/index.js';
 import { applyBenchEnv, benchRetry, readBenchSettings } from './bench-env.js';
+import type { KafkajsConsumeResult } from './kafkajs-consume.js';
 import { averageValueBytes, benchOrders, transientShare } from './orders.js';
+import type { PipelineThroughput } from './pipeline-throughput.js';
 import { progress } from './progress.js';
 import { renderTable, toJson } from './report.js';
+import { medianBy } from './stats.js';
 
 // Before any module that loads the handlers' logger or metrics: they read these at import time.
 applyBenchEnv();
@@ -38,16 +41,24 @@ const main = async (broker: LocalBroker): Promise<void> => {
     topic: rawTopic,
     records: settings.orders,
     recordSize: messageBytes,
+    repeats: settings.repeats,
   });
 
   progress('kafkajs: bare consumer group over the same topic');
-  const kafkajs = await measureKafkajsConsume({ brokers, topic: rawTopic, records: settings.orders });
+  const kafkajsRuns: KafkajsConsumeResult[] = [];
+  for (let run = 0; run < settings.repeats; run += 1) {
+    kafkajsRuns.push(await measureKafkajsConsume({ brokers, topic: rawTopic, records: settings.orders }));
+  }
 
   progress(`batch: main handler, ${settings.batchSamples} batches of 1000 records`);
   const batch = await measureBatchLatency({ brokers, samples: settings.batchSamples });
 
   progress(`pipeline: ${settings.orders} orders through the runner and both handlers`);
-  const pipeline = await measurePipelineThroughput({ brokers, orders: settings.orders });
+  const pipelineRuns: PipelineThroughput[] = [];
+  for (let run = 0; run < settings.repeats; run += 1) {
+    progress(`pipeline: run ${run + 1} of ${settings.repeats}`);
+    pipelineRuns.push(await measurePipelineThroughput({ brokers, orders: settings.orders }));
+  }
 
   progress('ui: test/bench/ui-refresh.ts');
   const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
@@ -64,9 +75,11 @@ const main = async (broker: LocalBroker): Promise<void> => {
       retry: benchRetry,
       durationS: (Date.now() - startedAt) / 1000,
     },
-    pipeline,
+    pipeline: medianBy(pipelineRuns, (run) => run.ordersPerSecond),
+    pipelineRunsPerSec: pipelineRuns.map((run) => run.ordersPerSecond),
     raw,
-    kafkajs,
+    kafkajs: medianBy(kafkajsRuns, (run) => run.perSecond),
+    kafkajsRunsPerSec: kafkajsRuns.map((run) => run.perSecond),
     batch,
     bundles,
     ui,

@@ -20,3 +20,11 @@ export const round = (value: number, digits = 1): number => {
 /** Records per second, or NaN when nothing was timed. */
 export const perSecond = (records: number, elapsedMs: number): number =>
   elapsedMs > 0 ? (records * 1000) / elapsedMs : Number.NaN;
+
+/** The item whose `value` is the median (nearest rank), so its other fields stay consistent with it. */
+export const medianBy = <T>(items: readonly T[], value: (item: T) => number): T => {
+  const sorted = [...items].sort((a, b) => value(a) - value(b));
+  const item = sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
+  if (item === undefined) throw new Error('medianBy needs at least one item');
+  return item;
+};
