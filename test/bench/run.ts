@@ -104,4 +104,10 @@ try {
   process.exitCode = 1;
 } finally {
   await stopBroker();
+  // Every client is closed above; should a handle still hold the event loop (e.g. one left by
+  // ui-refresh.ts), exit anyway rather than hang, and say so.
+  setTimeout(() => {
+    progress('a handle kept the process alive after the bench; exiting');
+    process.exit();
+  }, 5_000).unref();
 }
