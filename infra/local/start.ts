@@ -25,7 +25,8 @@ const main = async (): Promise<void> => {
   const topics = await ensureTopics(broker.bootstrapServers);
   const { uiAccessToken } = applyLocalEnvironment(broker.bootstrapServers);
   const runners = await startAllRunners({ brokers: broker.bootstrapServers.split(',') }, runnerLog);
-  const ui = undefined as { url: string; stop(): Promise<void> } | undefined;
+  const { startLocalUi } = await import('./ui-server.js');
+  const ui = await startLocalUi({ accessToken: uiAccessToken, port: Number(process.env.UI_PORT ?? 3000) });
 
   const rows = [
     ['broker', `Kafka ${KAFKA_VERSION} (${broker.origin}) at ${broker.bootstrapServers}`],
@@ -56,6 +57,8 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }, 15_000);
     await ui?.stop();
+    const { closeTopicReaders } = await import('../../shared/ui-api/topic-reader.js');
+    await closeTopicReaders();
     await Promise.allSettled(runners.map((runner) => runner.stop()));
     const { closeProducer } = await import('../../shared/adapters/producer.js');
     await closeProducer();

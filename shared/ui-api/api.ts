@@ -1,9 +1,8 @@
 import type { OutboundMessage } from '../domain/failure-routing.js';
-import type { ConsumedRecord } from '../domain/kafka-event.js';
 import type { Topics } from '../domain/topics.js';
 import { ApiError, type ApiRequest, type ApiResponse, errorResponse, json, parseJsonBody } from './http.js';
 import type { MessageLog, PartitionOffsets } from './message-log.js';
-import { buildProduceMessage, matchesFilter, planRedrive } from './operations.js';
+import { buildProduceMessage, planRedrive, selectForRedrive } from './operations.js';
 import { RenderLimits, toMessageView } from './render.js';
 import {
   type Cursor,
@@ -145,24 +144,7 @@ export const createUiApi = (deps: UiApiDependencies) => {
   const redrive = async (request: ApiRequest): Promise<ApiResponse> => {
     const input = parseRedrive(parseJsonBody(request));
     const log = (await deps.reader()).log('dlq');
-    const missing: Array<{ from: string; reason: string }> = [];
-    let selected: ConsumedRecord[];
-    if (input.records !== undefined) {
-      selected = [];
-      for (const { partition, offset } of input.records) {
-        const record = log.find(partition, offset);
-        if (record) selected.push(record);
-        else {
-          missing.push({
-            from: `${deps.topics.dlq}:${partition}:${offset}`,
-            reason:
-              'not among the latest DLQ records the UI holds (use the CLI: orders dlq redrive --offset)',
-          });
-        }
-      }
-    } else {
-      selected = log.all().filter((record) => matchesFilter(record, input.filter));
-    }
+    const { selected, missing } = selectForRedrive(log, input, deps.topics.dlq);
     const plan = planRedrive(selected, input.target, deps.topics, deps.now());
     if (!input.dryRun) await deps.publish(plan.messages);
     deps.logger.info('ui redrive', {

@@ -6,7 +6,8 @@ import { validateOrder } from '../domain/order-schema.js';
 import { buildRedrive, RedriveError, type RedriveTarget } from '../domain/redrive.js';
 import type { Topics } from '../domain/topics.js';
 import { ApiError } from './http.js';
-import type { ProduceRequest, RedriveFilter } from './requests.js';
+import type { MessageLog } from './message-log.js';
+import type { ProduceRequest, RedriveFilter, RedriveRequest } from './requests.js';
 
 /**
  * The record a produce request sends. A form order is validated by the shared schema (a rejected one
@@ -110,4 +111,32 @@ export const planRedrive = (
     }
   }
   return { planned, skipped, messages };
+};
+
+/**
+ * The DLQ records a redrive request names: given coordinates (a missing one is reported, not guessed)
+ * or every held record matching the filter.
+ */
+export const selectForRedrive = (
+  log: MessageLog,
+  request: Pick<RedriveRequest, 'records' | 'all' | 'filter'>,
+  dlqTopic: string,
+): { selected: ConsumedRecord[]; missing: Array<{ from: string; reason: string }> } => {
+  if (request.records === undefined) {
+    return { selected: log.all().filter((record) => matchesFilter(record, request.filter)), missing: [] };
+  }
+  const selected: ConsumedRecord[] = [];
+  const missing: Array<{ from: string; reason: string }> = [];
+  for (const { partition, offset } of request.records) {
+    const record = log.find(partition, offset);
+    if (record) selected.push(record);
+    else {
+      missing.push({
+        from: `${dlqTopic}:${partition}:${offset}`,
+        reason:
+          'not among the latest DLQ records held (older ones: orders dlq redrive --offset with a larger --window)',
+      });
+    }
+  }
+  return { selected, missing };
 };
