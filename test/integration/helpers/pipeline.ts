@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { KafkaConfig } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { ensureTopics, type SaslSslEndpoint } from '../../../infra/local/broker/index.js';
 import {
   type EventSourceRunner,
@@ -54,6 +54,21 @@ export interface Pipeline {
   ): Promise<void>;
   stop(): Promise<void>;
 }
+
+const deleteTopics = async (brokers: string, topics: readonly string[]): Promise<void> => {
+  const admin = new Kafka({
+    clientId: 'pipeline-cleanup',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((topic) => existing.has(topic)) });
+  } finally {
+    await admin.disconnect();
+  }
+};
 
 const quietLog = { info: () => undefined, warn: () => undefined };
 
@@ -143,6 +158,8 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     stop: async () => {
       await Promise.allSettled(runners.map((runner) => runner.stop()));
       await closeProducer();
+      // Per-test topics would otherwise pile up on a broker that lives across runs.
+      await deleteTopics(options.brokers, Object.values(topics));
     },
   };
 };
