@@ -1,0 +1,236 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
+import { createUiApi, type TopicReaderPort } from '../../../shared/ui-api/api.js';
+import type { ApiRequest, ApiResponse } from '../../../shared/ui-api/http.js';
+import { MessageLog } from '../../../shared/ui-api/message-log.js';
+import type { TopicRole } from '../../../shared/ui-api/requests.js';
+import { uiAssets } from '../../../ui/generated/assets.js';
+import { consumedRecord, T0, topics } from '../helpers/records.js';
+import { dlqRecord } from './fixtures.js';
+
+const host = 'ui.example';
+const origin = `https://${host}`;
+
+const setup = () => {
+  const logs: Record<TopicRole, MessageLog> = {
+    orders: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
+    retry: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
+    dlq: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
+  };
+  const reader: TopicReaderPort = {
+    refresh: async () => ({ orders: logs.orders.positions(), retry: {}, dlq: logs.dlq.positions() }),
+    log: (role) => logs[role],
+  };
+  const published: OutboundMessage[] = [];
+  const publish = vi.fn(async (messages: readonly OutboundMessage[]) => {
+    published.push(...messages);
+  });
+  const api = createUiApi({
+    topics,
+    reader: async () => reader,
+    stats: async () => ({ ok: true }),
+    publish,
+    accessToken: async () => 'token-123',
+    secureCookies: true,
+    assets: uiAssets,
+    now: () => T0,
+    logger: { info: () => undefined, error: () => undefined },
+  });
+  const call = (
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; cookies?: Record<string, string> } = {},
+  ): Promise<ApiResponse> => {
+    const [pathname = '', query = ''] = path.split('?');
+    const request: ApiRequest = {
+      method,
+      path: pathname,
+      query: new URLSearchParams(query),
+      headers: {
+        host,
+        ...(method === 'POST' ? { origin, 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      cookies: options.cookies ?? {},
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
+    };
+    return api(request);
+  };
+  const login = async () => {
+    const response = await call('POST', '/api/login', { body: { token: 'token-123' } });
+    const cookie = response.cookies?.[0] ?? '';
+    const value = cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
+    const { csrfToken } = JSON.parse(String(response.body)) as { csrfToken: string };
+    return { cookies: { orders_session: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
+  };
+  return { logs, call, login, publish, published };
+};
+
+const bodyOf = (response: ApiResponse) => JSON.parse(String(response.body)) as Record<string, unknown>;
+
+describe('UI API', () => {
+  it('answers 401 to every API call without a session', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const responses = await Promise.all([
+      call('GET', '/api/messages'),
+      call('GET', '/api/stats'),
+      call('GET', '/api/session'),
+      call('POST', '/api/produce', { body: { mode: 'raw', value: 'x' } }),
+    ]);
+
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(bodyOf(responses[0] as ApiResponse)).toEqual({ error: 'not signed in' });
+  });
+
+  it('exchanges the right token for a Secure HttpOnly session cookie, and refuses a wrong one', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const wrong = await call('POST', '/api/login', { body: { token: 'token-124' } });
+    const right = await call('POST', '/api/login', { body: { token: 'token-123' } });
+
+    // Assess
+    expect(wrong.status).toBe(401);
+    expect(wrong.cookies).toBeUndefined();
+    expect(right.status).toBe(200);
+    expect(right.cookies?.[0]).toMatch(
+      /^orders_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/,
+    );
+    expect(String(right.body)).not.toContain('token-123');
+  });
+
+  it('refuses a write without the CSRF token, or from another origin, and produces nothing', async () => {
+    // Prepare
+    const { call, login, publish } = setup();
+    const { cookies, headers } = await login();
+    const body = { mode: 'raw', value: 'x' };
+
+    // Act
+    const noCsrf = await call('POST', '/api/produce', { body, cookies });
+    const crossOrigin = await call('POST', '/api/produce', {
+      body,
+      cookies,
+      headers: { ...headers, origin: 'https://evil.example' },
+    });
+    const crossLogin = await call('POST', '/api/login', {
+      body: { token: 'token-123' },
+      headers: { origin: 'https://evil.example' },
+    });
+
+    // Assess
+    expect([noCsrf.status, crossOrigin.status, crossLogin.status]).toEqual([403, 403, 403]);
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('refuses invalid input with a 4xx reason and produces nothing', async () => {
+    // Prepare
+    const { call, login, publish } = setup();
+    const session = await login();
+
+    // Act
+    const responses = await Promise.all([
+      call('POST', '/api/produce', { ...session, body: { mode: 'form', order: { orderId: 'o-1' } } }),
+      call('POST', '/api/produce', { ...session, body: '{not json' }),
+      call('POST', '/api/produce', { ...session, body: 'x'.repeat(300 * 1024) }),
+      call('POST', '/api/produce', {
+        ...session,
+        body: { mode: 'raw', value: 'x' },
+        headers: { ...session.headers, 'content-type': 'text/plain' },
+      }),
+      call('GET', '/api/messages?cursor=%%%', session),
+      call('GET', '/api/messages?limit=100000', session),
+      call('GET', '/api/messages/secrets/0/1', session),
+      call('GET', '/api/nothing', session),
+    ]);
+
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual([400, 400, 413, 415, 400, 400, 404, 404]);
+    expect(bodyOf(responses[0] as ApiResponse).error).toMatch(/^invalid order: amount/);
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('produces a valid order and lists records newer than the cursor only', async () => {
+    // Prepare
+    const { call, login, logs, published } = setup();
+    const session = await login();
+    logs.orders.add(consumedRecord({ offset: 0 }));
+
+    // Act
+    const produced = await call('POST', '/api/produce', {
+      ...session,
+      body: { mode: 'form', order: { orderId: 'o-5', amount: 1 } },
+    });
+    const first = bodyOf(await call('GET', '/api/messages', session));
+    logs.orders.add(consumedRecord({ offset: 1 }));
+    const second = bodyOf(await call('GET', `/api/messages?cursor=${String(first.cursor)}`, session));
+    const third = bodyOf(await call('GET', `/api/messages?cursor=${String(second.cursor)}`, session));
+
+    // Assess
+    expect(produced.status).toBe(200);
+    expect(published.map((m) => m.key?.toString())).toEqual(['o-5']);
+    const offsets = (page: Record<string, unknown>) =>
+      ((page.topics as Record<string, { messages: Array<{ offset: number }> }>).orders?.messages ?? []).map(
+        (m) => m.offset,
+      );
+    expect(offsets(first)).toEqual([0]);
+    expect(offsets(second)).toEqual([1]);
+    expect(offsets(third)).toEqual([]);
+  });
+
+  it('redrives selected DLQ records, or only plans them in a dry run', async () => {
+    // Prepare
+    const { call, login, logs, published } = setup();
+    const session = await login();
+    logs.dlq.add(dlqRecord(4));
+
+    // Act
+    const dry = bodyOf(
+      await call('POST', '/api/redrive', {
+        ...session,
+        body: { target: 'origin', dryRun: true, records: [{ partition: 0, offset: 4 }] },
+      }),
+    );
+    const afterDry = published.length;
+    const real = bodyOf(
+      await call('POST', '/api/redrive', { ...session, body: { target: 'origin', all: true } }),
+    );
+
+    // Assess
+    expect(dry).toMatchObject({
+      dryRun: true,
+      published: 0,
+      planned: [{ from: 'orders.dlq:0:4', to: topics.orders }],
+    });
+    expect(afterDry).toBe(0);
+    expect(real).toMatchObject({ dryRun: false, published: 1 });
+    expect(published[0]?.topic).toBe(topics.orders);
+  });
+
+  it('serves the page gzipped with a strict CSP and without inline script', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const page = await call('GET', '/', { headers: { 'accept-encoding': 'gzip, br' } });
+    const plain = await call('GET', '/');
+
+    // Assess
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(String(plain.body)).toContain('<script type="module" src="/app.js"></script>');
+    expect(String(plain.body)).not.toMatch(/<script>|\son[a-z]+=/);
+  });
+});
