@@ -7,7 +7,6 @@ import {
   parseHeaderLines,
   parseItems,
   preview,
-  relative,
   rowId,
 } from './view-model.js';
 
@@ -124,7 +123,7 @@ const renderRow = (role: Role, message: MessageView): HTMLTableRowElement => {
     cell(row, failure?.redrive ? `×${failure.redrive.count} ${clock(failure.redrive.at)}` : '');
   } else if (role === 'retry') {
     cell(row, String(failure?.attempt ?? ''));
-    cell(row, failure?.dueAt === undefined ? '' : relative(failure.dueAt, Date.now()));
+    cell(row, failure?.dueAt === undefined ? '' : clock(failure.dueAt), 'mono');
     cell(row, failure ? `${failure.errorClass}: ${failure.errorMessage}` : '', 'error');
     cell(row, failure?.origin ?? '', 'mono');
   } else {
