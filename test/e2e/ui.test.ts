@@ -5,7 +5,6 @@ import path from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalUi, startLocalUi } from '../../infra/local/ui-server.js';
-import { logger } from '../../shared/adapters/logger.js';
 import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
 import { orderMessage, type Pipeline, startPipeline } from '../integration/helpers/pipeline.js';
 import { waitFor } from '../integration/helpers/wait-for.js';
@@ -35,8 +34,6 @@ describe('operator UI in Chromium', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    // The handlers' per-record INFO lines would drown the test output; failures still log at ERROR.
-    logger.setLogLevel('ERROR');
     if (!existsSync(chromiumPath)) {
       throw new Error(
         `${chromiumPath} is missing: the browser tests need Debian's Chromium. Install it with: apt-get update && apt-get install -y chromium`,
