@@ -1,11 +1,12 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BatchSummary } from '../consumer/process-batch.js';
 
-/** EMF metrics; the namespace comes from POWERTOOLS_METRICS_NAMESPACE. */
-export const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OrdersDlq',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'orders-dlq',
-});
+/** EMF metrics for one handler; the namespace comes from POWERTOOLS_METRICS_NAMESPACE. */
+export const createMetrics = (): Metrics =>
+  new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OrdersDlq',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'orders-dlq',
+  });
 
 export const MetricName = {
   processed: 'OrdersProcessed',
@@ -18,7 +19,7 @@ export const MetricName = {
  * Records a batch's outcomes. The totals carry only the service dimension, which the dead-letter alarm
  * watches; the per-reason count goes out as separate metrics with a `reason` dimension.
  */
-export const recordBatchMetrics = (summary: BatchSummary): void => {
+export const recordBatchMetrics = (metrics: Metrics, summary: BatchSummary): void => {
   metrics.addMetric(MetricName.processed, MetricUnit.Count, summary.processed);
   metrics.addMetric(MetricName.retried, MetricUnit.Count, summary.retried);
   metrics.addMetric(MetricName.deadLettered, MetricUnit.Count, summary.deadLettered);

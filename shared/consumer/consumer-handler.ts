@@ -3,8 +3,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../adapters/config.js';
-import { logger } from '../adapters/logger.js';
-import { metrics, recordBatchMetrics } from '../adapters/metrics.js';
+import { createLogger } from '../adapters/logger.js';
+import { createMetrics, recordBatchMetrics } from '../adapters/metrics.js';
 import { publishAll } from '../adapters/producer.js';
 import { decodeKafkaEvent, type LambdaKafkaEvent } from '../domain/kafka-event.js';
 import { processOrder as defaultProcessOrder, type ProcessOrder } from '../domain/process-order.js';
@@ -27,6 +27,8 @@ const publishReserveMs = 10_000;
  */
 export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
   const processOrder = options.processOrder ?? defaultProcessOrder;
+  const logger = createLogger();
+  const metrics = createMetrics();
 
   const handle = async (event: LambdaKafkaEvent, context: Context): Promise<BatchSummary> => {
     const config = options.config ?? getConfig();
@@ -50,7 +52,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
           reserveMs: publishReserveMs,
         },
       );
-      recordBatchMetrics(summary);
+      recordBatchMetrics(metrics, summary);
       const { deadLetteredByReason, ...counts } = summary;
       logger.info('batch complete', {
         ...counts,

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../adapters/config.js';
-import { logger } from '../adapters/logger.js';
+import { createLogger } from '../adapters/logger.js';
 import { publishAll } from '../adapters/producer.js';
 import { createUiApi } from './api.js';
 import { type ApiRequest, type ApiResponse, maxBodyBytes, parseCookies } from './http.js';
@@ -88,6 +88,7 @@ export const toLambdaResult = (response: ApiResponse): APIGatewayProxyStructured
  * build the same handler with an injected config and token, as `createConsumerHandler` does.
  */
 export const createUiHandler = (options: UiHandlerOptions) => {
+  const logger = createLogger();
   let api: ReturnType<typeof createUiApi> | undefined;
   const build = () => {
     const config = options.config ?? getConfig();
