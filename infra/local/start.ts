@@ -1,3 +1,5 @@
+import { closeProducer } from '../../shared/adapters/producer.js';
+import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
 import {
   brokerOptionsFromEnv,
   ensureTopics,
@@ -8,6 +10,7 @@ import {
 import { applyLocalEnvironment } from './local-env.js';
 import type { RunnerLog } from './runner/event-source-runner.js';
 import { startAllRunners } from './runner/start-runners.js';
+import { startLocalUi } from './ui-server.js';
 
 const say = (message: string): void => {
   process.stderr.write(`[start] ${message}\n`);
@@ -25,7 +28,6 @@ const main = async (): Promise<void> => {
   const topics = await ensureTopics(broker.bootstrapServers);
   const { uiAccessToken } = applyLocalEnvironment(broker.bootstrapServers);
   const runners = await startAllRunners({ brokers: broker.bootstrapServers.split(',') }, runnerLog);
-  const { startLocalUi } = await import('./ui-server.js');
   const ui = await startLocalUi({ accessToken: uiAccessToken, port: Number(process.env.UI_PORT ?? 3000) });
 
   const rows = [
@@ -35,7 +37,7 @@ const main = async (): Promise<void> => {
       runner.source.functionName,
       `${runner.source.handlerFile} <- ${runner.source.topic} (group ${runner.source.consumerGroupId}, batch ${runner.source.batchSize})`,
     ]),
-    ...(ui ? [['ui', `${ui.url}  (access token: ${uiAccessToken})`]] : []),
+    ['ui', `${ui.url}  (access token: ${uiAccessToken})`],
     ['broker log', LOCAL_PATHS.brokerLog],
     ['demo orders', 'npm run produce   (in another terminal)'],
   ];
@@ -56,11 +58,9 @@ const main = async (): Promise<void> => {
       );
       process.exit(1);
     }, 15_000);
-    await ui?.stop();
-    const { closeTopicReaders } = await import('../../shared/ui-api/topic-reader.js');
+    await ui.stop();
     await closeTopicReaders();
     await Promise.allSettled(runners.map((runner) => runner.stop()));
-    const { closeProducer } = await import('../../shared/adapters/producer.js');
     await closeProducer();
     await broker.stop();
     clearTimeout(force);
