@@ -40,7 +40,10 @@ export const setup = async (project: TestProject): Promise<void> => {
   );
   project.provide('kafkaBrokers', broker.bootstrapServers);
   project.provide('kafkaSaslSsl', broker.saslSsl ?? null);
-  project.provide('kafkaRestartable', broker.origin === 'started');
+  // Each project runs this setup, possibly in its own module instance; the second one reuses the broker
+  // the first one started, and that broker is still this run's to restart.
+  if (broker.origin === 'started') process.env.KAFKA_STARTED_BY_THIS_RUN = '1';
+  project.provide('kafkaRestartable', process.env.KAFKA_STARTED_BY_THIS_RUN === '1');
 };
 
 export const teardown = async (): Promise<void> => {
