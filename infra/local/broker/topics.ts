@@ -74,8 +74,24 @@ export const ensureTopics = async (
         `Topic partition count differs from the expected ${partitions}: ${found}. Set TOPIC_PARTITIONS to match, or delete the topics (locally: npm run broker stop && rm -rf .local/kafka/data).`,
       );
     }
+    await warmUpProducerIds(brokers);
     return reports;
   } finally {
     await admin.disconnect();
   }
+};
+
+/**
+ * Has the broker hand out one producer id, quietly. On a fresh broker the first idempotent producer
+ * otherwise meets "the coordinator is loading", which kafkajs retries but logs as an ERROR that would
+ * be the first thing a new user sees.
+ */
+const warmUpProducerIds = async (brokers: string): Promise<void> => {
+  const producer = new Kafka({
+    clientId: 'ensure-topics-warm-up',
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  await producer.disconnect();
 };
