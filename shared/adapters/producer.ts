@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutboundMessage } from '../domain/failure-routing.js';
+import { splitIntoSendChunks } from '../domain/send-chunks.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
 
@@ -65,11 +66,30 @@ export const toTopicMessages = (messages: readonly OutboundMessage[]): TopicMess
 };
 
 /**
- * Sends all messages in one batched request and resolves only when every one is acknowledged by all
- * in-sync replicas (acks=-1). Rejects otherwise; the caller must then fail the whole batch.
+ * After a failed send an idempotent producer can be left unusable (an out-of-order sequence, an
+ * expired producer id), so it is dropped and the next invocation connects a fresh one.
+ */
+const discardProducer = async (config: AppConfig, producer: Promise<Producer>): Promise<void> => {
+  if (connected.get(config) === producer) connected.delete(config);
+  await (await producer.catch(() => undefined))?.disconnect().catch(() => undefined);
+};
+
+/**
+ * Sends all messages, batched (usually one request; consecutive requests of at most ~900 KB when the
+ * records are large, so no record batch exceeds the broker's limit), and resolves only when every one
+ * is acknowledged by all in-sync replicas (acks=-1). Rejects otherwise; the caller must then fail the
+ * whole batch.
  */
 export const publishAll = async (config: AppConfig, messages: readonly OutboundMessage[]): Promise<void> => {
   if (messages.length === 0) return;
-  const producer = await getProducer(config);
-  await producer.sendBatch({ topicMessages: toTopicMessages(messages), acks: -1 });
+  const pending = getProducer(config);
+  const producer = await pending;
+  try {
+    for (const chunk of splitIntoSendChunks(messages)) {
+      await producer.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
+    }
+  } catch (error) {
+    await discardProducer(config, pending);
+    throw error;
+  }
 };

@@ -93,4 +93,31 @@ describe('poison records', () => {
     expect(headers[FailureHeader.errorMessage]).toMatch(/not JSON/);
     expect(JSON.stringify(headers)).not.toContain(secret);
   });
+
+  it('dead-letters a batch of large failures that together exceed the broker limit, in chunks', async () => {
+    // Prepare: four ~600 KB orders with one key land in one partition: 2.4 MB of re-publishes in one batch
+    pipeline = await startPipeline({ brokers });
+    const padding = 'p'.repeat(600_000);
+    const orders = [1, 2, 3, 4].map((n) => ({
+      key,
+      value: Buffer.from(
+        JSON.stringify({ orderId: `o-large-${n}`, amount: 1, padding, simulate: { permanentFailure: true } }),
+      ),
+    }));
+
+    // Act
+    await pipeline.produce(orders);
+    const dead = await readTopic(kafka, {
+      topic: pipeline.topics.dlq,
+      count: orders.length,
+      timeoutMs: 60_000,
+    });
+
+    // Assess
+    expect(dead).toHaveLength(orders.length);
+    const sorted = [...dead].sort((a, b) => Number(a.offset) - Number(b.offset));
+    sorted.forEach((message, index) => {
+      expect(message.value?.equals(orders[index]?.value ?? Buffer.alloc(0))).toBe(true);
+    });
+  });
 });

@@ -11,7 +11,15 @@ export interface EnsureTopicsOptions {
   readonly topics?: readonly string[];
   /** Default 1: the local broker and the EC2 host are both single-node clusters. */
   readonly replicationFactor?: number;
+  /** Topics producers write orders to. Default: `orders.v1`. They get Kafka's default record limit. */
+  readonly intakeTopics?: readonly string[];
 }
+
+/**
+ * Kafka's default record batch limit. The intake topic keeps it while the broker (and so the retry and
+ * DLQ topics) allows 2 MiB, so any order accepted on intake still fits with its failure headers.
+ */
+export const INTAKE_MAX_MESSAGE_BYTES = 1_048_588;
 
 export interface TopicReport {
   readonly topic: string;
@@ -58,6 +66,9 @@ export const ensureTopics = async (
           topic,
           numPartitions: partitions,
           replicationFactor: opts.replicationFactor ?? 1,
+          ...((opts.intakeTopics ?? [ORDER_TOPICS[0]]).includes(topic)
+            ? { configEntries: [{ name: 'max.message.bytes', value: String(INTAKE_MAX_MESSAGE_BYTES) }] }
+            : {}),
         })),
       });
     }

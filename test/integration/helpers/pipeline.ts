@@ -82,7 +82,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
   const toCreate = (Object.keys(topics) as Array<keyof Topics>)
     .filter((role) => !options.skipTopics?.includes(role))
     .map((role) => topics[role]);
-  await ensureTopics(options.brokers, { topics: toCreate, partitions: 3 });
+  await ensureTopics(options.brokers, { topics: toCreate, partitions: 3, intakeTopics: [topics.orders] });
 
   const env: Record<string, string> = {
     KAFKA_BROKERS: options.saslSsl?.bootstrapServers ?? options.brokers,
