@@ -2,7 +2,7 @@ import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { Topics } from '../domain/topics.js';
 import { ApiError, type ApiRequest, type ApiResponse, errorResponse, json, parseJsonBody } from './http.js';
 import type { MessageLog, PartitionOffsets } from './message-log.js';
-import { buildProduceMessage, planRedrive, selectForRedrive } from './operations.js';
+import { buildProduceMessage, planRedriveRequest } from './operations.js';
 import { RenderLimits, toMessageView } from './render.js';
 import {
   type Cursor,
@@ -143,21 +143,35 @@ export const createUiApi = (deps: UiApiDependencies) => {
 
   const redrive = async (request: ApiRequest): Promise<ApiResponse> => {
     const input = parseRedrive(parseJsonBody(request));
-    const log = (await deps.reader()).log('dlq');
-    const { selected, missing } = selectForRedrive(log, input, deps.topics.dlq);
-    const plan = planRedrive(selected, input.target, deps.topics, deps.now());
-    if (!input.dryRun) await deps.publish(plan.messages);
+    const reader = await deps.reader();
+    // A thawed container may hold an old buffer: catch up first, so the plan sees the current DLQ and
+    // the redrives already made.
+    await reader.refresh();
+    const outcome = planRedriveRequest({
+      dlq: reader.log('dlq'),
+      redriven: [...reader.log('orders').all(), ...reader.log('retry').all()],
+      request: input,
+      topics: deps.topics,
+      now: deps.now(),
+    });
+    if (!input.dryRun && outcome.messages.length > 0) await deps.publish(outcome.messages);
     deps.logger.info('ui redrive', {
       target: input.target,
       dryRun: input.dryRun,
-      planned: plan.planned.length,
-      skipped: plan.skipped.length + missing.length,
+      force: input.force,
+      scanned: outcome.scanned,
+      planned: outcome.planned.length,
+      skipped: outcome.skipped.length,
+      alreadyRedriven: outcome.alreadyRedriven.length,
     });
     return json(200, {
       dryRun: input.dryRun,
-      published: input.dryRun ? 0 : plan.messages.length,
-      planned: plan.planned,
-      skipped: [...missing, ...plan.skipped],
+      published: input.dryRun ? 0 : outcome.messages.length,
+      scanned: outcome.scanned,
+      window: outcome.window,
+      planned: outcome.planned,
+      skipped: outcome.skipped,
+      alreadyRedriven: outcome.alreadyRedriven,
     });
   };
 

@@ -7,6 +7,7 @@ import { buildRedrive, RedriveError, type RedriveTarget } from '../domain/redriv
 import type { Topics } from '../domain/topics.js';
 import { ApiError } from './http.js';
 import type { MessageLog } from './message-log.js';
+import { coordinateOf } from './render.js';
 import type { ProduceRequest, RedriveFilter, RedriveRequest } from './requests.js';
 
 /**
@@ -80,9 +81,6 @@ export interface RedrivePlan {
   readonly messages: readonly OutboundMessage[];
 }
 
-const coordinateOf = (record: { topic: string; partition: number; offset: number }): string =>
-  `${record.topic}:${record.partition}:${record.offset}`;
-
 /**
  * Plans a redrive: one record a DLQ record, through the shared `buildRedrive` (attempts reset, audit
  * headers). A record without failure headers, or whose origin is not ours, is skipped with the reason.
@@ -132,11 +130,74 @@ export const selectForRedrive = (
     if (record) selected.push(record);
     else {
       missing.push({
-        from: `${dlqTopic}:${partition}:${offset}`,
+        from: coordinateOf({ topic: dlqTopic, partition, offset }),
         reason:
           'not among the latest DLQ records held (older ones: orders dlq redrive --offset with a larger --window)',
       });
     }
   }
   return { selected, missing };
+};
+
+/** The part of the DLQ a redrive looked at: the records held, and per partition the offsets they span. */
+export interface ScanWindow {
+  readonly scanned: number;
+  readonly window: Record<string, { readonly from: number; readonly to: number }>;
+}
+
+export const scanWindow = (log: MessageLog): ScanWindow => {
+  const window: Record<string, { from: number; to: number }> = {};
+  for (const record of log.all()) {
+    const partition = String(record.partition);
+    const span = window[partition];
+    if (span === undefined) window[partition] = { from: record.offset, to: record.offset };
+    else {
+      span.from = Math.min(span.from, record.offset);
+      span.to = Math.max(span.to, record.offset);
+    }
+  }
+  return { scanned: log.size, window };
+};
+
+export interface RedriveOutcome extends RedrivePlan, ScanWindow {
+  /** Selected DLQ records left alone because a held orders/retry record was redriven from them. */
+  readonly alreadyRedriven: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+}
+
+/**
+ * Everything a redrive request does, without sending anything: selects from the DLQ records held,
+ * leaves out those already redriven (a record in orders/retry carries their coordinates in
+ * `x-redriven-from`) unless `force`, and plans the rest. Running the same request twice therefore
+ * sends nothing the second time, as long as the redriven records are still among those held.
+ */
+export const planRedriveRequest = (input: {
+  readonly dlq: MessageLog;
+  /** The orders and retry records held, where earlier redrives show up. */
+  readonly redriven: Iterable<ConsumedRecord>;
+  readonly request: Pick<RedriveRequest, 'records' | 'all' | 'filter' | 'target' | 'force'>;
+  readonly topics: Topics;
+  readonly now: number;
+}): RedriveOutcome => {
+  const { selected, missing } = selectForRedrive(input.dlq, input.request, input.topics.dlq);
+  const done = new Map<string, string>();
+  if (!input.request.force) {
+    for (const record of input.redriven) {
+      const from = decodeFailureHeaders(record.headers)?.redrive?.from;
+      if (from !== undefined && from !== '' && !done.has(from)) done.set(from, coordinateOf(record));
+    }
+  }
+  const alreadyRedriven: Array<{ from: string; to: string }> = [];
+  const fresh = selected.filter((record) => {
+    const to = done.get(coordinateOf(record));
+    if (to !== undefined) alreadyRedriven.push({ from: coordinateOf(record), to });
+    return to === undefined;
+  });
+  const plan = planRedrive(fresh, input.request.target, input.topics, input.now);
+  return {
+    ...scanWindow(input.dlq),
+    planned: plan.planned,
+    skipped: [...missing, ...plan.skipped],
+    alreadyRedriven,
+    messages: plan.messages,
+  };
 };

@@ -1,9 +1,16 @@
-import { decodeFailureHeaders, userHeaders } from '../domain/failure-headers.js';
+import { decodeFailureHeaders, eventIdFor, userHeaders } from '../domain/failure-headers.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
 
 /** How bytes are shown: pretty JSON, UTF-8 text, a hex dump for anything binary, or a null value. */
 export const Encoding = { json: 'json', text: 'text', hex: 'hex', null: 'null' } as const;
 export type Encoding = (typeof Encoding)[keyof typeof Encoding];
+
+/** A record's coordinates as `topic:partition:offset`, the form of event ids and `x-redriven-from`. */
+export const coordinateOf = (record: {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}): string => eventIdFor({ ...record, timestamp: 0 });
 
 export interface RenderedBytes {
   readonly encoding: Encoding;
@@ -128,7 +135,7 @@ export const toMessageView = (record: ConsumedRecord, valueBytes: number): Messa
             errorClass: state.error.className,
             errorMessage: state.error.message,
             ...(state.error.stack === undefined ? {} : { errorStack: state.error.stack }),
-            origin: `${state.origin.topic}:${state.origin.partition}:${state.origin.offset}`,
+            origin: eventIdFor(state.origin),
             originTimestamp: state.origin.timestamp,
             ...(state.deadLetterReason === undefined ? {} : { reason: state.deadLetterReason }),
             ...(state.redrive === undefined ? {} : { redrive: state.redrive }),

@@ -71,6 +71,8 @@ export const redriveSchema = z
   .object({
     target: z.enum([RedriveTarget.origin, RedriveTarget.retry]),
     dryRun: z.boolean().default(false),
+    /** Redrive even records that a held orders/retry record says were redriven already. */
+    force: z.boolean().default(false),
     records: z.array(coordinate).min(1).max(1_000).optional(),
     all: z.literal(true).optional(),
     filter: redriveFilterSchema.default({}),

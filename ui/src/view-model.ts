@@ -76,3 +76,32 @@ export const parseHeaderLines = (text: string): Record<string, string> => {
   }
   return headers;
 };
+
+/** What `POST /api/redrive` answers. */
+export interface RedriveResult {
+  readonly dryRun: boolean;
+  readonly published: number;
+  readonly scanned: number;
+  readonly window: Readonly<Record<string, { readonly from: number; readonly to: number }>>;
+  readonly planned: readonly unknown[];
+  readonly skipped: ReadonlyArray<{ readonly from: string; readonly reason: string }>;
+  readonly alreadyRedriven: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+}
+
+/** One status line for a redrive: what was (or would be) sent, what was left alone, what was looked at. */
+export const describeRedrive = (result: RedriveResult): string => {
+  const parts = [
+    result.dryRun ? `dry run: would redrive ${result.planned.length}` : `redrove ${result.published}`,
+  ];
+  if (result.alreadyRedriven.length > 0) {
+    parts.push(`already redriven ${result.alreadyRedriven.length} (tick "again" to resend)`);
+  }
+  if (result.skipped.length > 0) {
+    parts.push(`skipped ${result.skipped.length}: ${result.skipped[0]?.reason}`);
+  }
+  const spans = Object.entries(result.window)
+    .map(([partition, span]) => `p${partition} ${span.from}–${span.to}`)
+    .join(', ');
+  parts.push(`scanned the latest ${result.scanned} DLQ records held${spans ? ` (${spans})` : ''}`);
+  return parts.join('; ');
+};

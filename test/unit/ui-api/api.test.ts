@@ -17,8 +17,13 @@ const setup = () => {
     retry: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
     dlq: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
   };
+  const refresh = vi.fn(async () => ({
+    orders: logs.orders.positions(),
+    retry: {},
+    dlq: logs.dlq.positions(),
+  }));
   const reader: TopicReaderPort = {
-    refresh: async () => ({ orders: logs.orders.positions(), retry: {}, dlq: logs.dlq.positions() }),
+    refresh,
     log: (role) => logs[role],
   };
   const published: OutboundMessage[] = [];
@@ -68,7 +73,7 @@ const setup = () => {
     const { csrfToken } = JSON.parse(String(response.body)) as { csrfToken: string };
     return { cookies: { orders_session: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
   };
-  return { logs, call, login, publish, published };
+  return { logs, call, login, publish, published, refresh };
 };
 
 const bodyOf = (response: ApiResponse) => JSON.parse(String(response.body)) as Record<string, unknown>;
@@ -189,9 +194,10 @@ describe('UI API', () => {
 
   it('redrives selected DLQ records, or only plans them in a dry run', async () => {
     // Prepare
-    const { call, login, logs, published } = setup();
+    const { call, login, logs, published, refresh } = setup();
     const session = await login();
     logs.dlq.add(dlqRecord(4));
+    refresh.mockClear();
 
     // Act
     const dry = bodyOf(
@@ -211,8 +217,14 @@ describe('UI API', () => {
       published: 0,
       planned: [{ from: 'orders.dlq:0:4', to: topics.orders }],
     });
+    expect(refresh).toHaveBeenCalledTimes(2);
     expect(afterDry).toBe(0);
-    expect(real).toMatchObject({ dryRun: false, published: 1 });
+    expect(real).toMatchObject({
+      dryRun: false,
+      published: 1,
+      scanned: 1,
+      window: { '0': { from: 4, to: 4 } },
+    });
     expect(published[0]?.topic).toBe(topics.orders);
   });
 

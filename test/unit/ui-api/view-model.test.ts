@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../shared/ui-api/render.js';
-import { mergeNewest, parseHeaderLines, parseItems, preview } from '../../../ui/src/view-model.js';
+import {
+  describeRedrive,
+  mergeNewest,
+  parseHeaderLines,
+  parseItems,
+  preview,
+} from '../../../ui/src/view-model.js';
 
 const view = (
   offset: number,
@@ -45,5 +51,23 @@ describe('browser view model', () => {
     ]);
     expect(parseItems(' ')).toBeUndefined();
     expect(parseHeaderLines('trace-id: t-1\nbad line\nx:y:z')).toEqual({ 'trace-id': 't-1', x: 'y:z' });
+  });
+
+  it('says what a redrive sent, what it left alone and how much of the DLQ it scanned', () => {
+    // Act
+    const text = describeRedrive({
+      dryRun: false,
+      published: 1,
+      scanned: 7,
+      window: { '0': { from: 3, to: 9 } },
+      planned: [{}],
+      skipped: [],
+      alreadyRedriven: [{ from: 'orders.dlq:0:4', to: 'orders.v1:0:12' }],
+    });
+
+    // Assess
+    expect(text).toContain('redrove 1');
+    expect(text).toContain('already redriven 1');
+    expect(text).toContain('scanned the latest 7 DLQ records held (p0 3–9)');
   });
 });
