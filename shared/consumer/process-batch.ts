@@ -1,8 +1,9 @@
+import { ProcessingTimeoutError } from '../domain/errors.js';
 import { decodeFailureHeaders, eventIdFor } from '../domain/failure-headers.js';
 import { type OutboundMessage, originOf, routeFailure } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { parseOrderValue } from '../domain/order-schema.js';
-import type { ProcessOrder } from '../domain/process-order.js';
+import { type Order, parseOrderValue } from '../domain/order-schema.js';
+import type { ProcessingContext, ProcessOrder } from '../domain/process-order.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Topics } from '../domain/topics.js';
 
@@ -92,7 +93,10 @@ export const processBatch = async (
     });
     try {
       if (options.waitUntilDue && previous?.dueAt !== undefined) {
-        const due = await waitUntilDue(previous.dueAt, deps.clock, options);
+        // A due time is never further out than the policy's cap from the failure that set it, so a
+        // forged or misconfigured header cannot park a record for good.
+        const dueAt = Math.min(previous.dueAt, previous.lastFailureAt + deps.policy.maxDelayMs);
+        const due = await waitUntilDue(dueAt, deps.clock, options);
         if (!due) {
           // Not due before this invocation must end: hand it back to the retry topic unchanged.
           outbound.push({
@@ -102,14 +106,14 @@ export const processBatch = async (
             headers: { ...record.headers },
           });
           counts.deferred += 1;
-          deps.logger.info('deferred', { dueAt: previous.dueAt });
+          deps.logger.info('deferred', { dueAt });
           continue;
         }
       }
       try {
         const order = parseOrderValue(record.value);
         deps.logger.appendKeys({ orderId: order.orderId });
-        await deps.processOrder(order, {
+        await processWithinBudget(deps, options, order, {
           attempt,
           eventId,
           ...(previous?.redrive ? { redriveCount: previous.redrive.count } : {}),
@@ -147,14 +151,51 @@ export const processBatch = async (
 };
 
 /**
- * Sleeps until `dueAt`. Returns false, without sleeping, when that is later than this invocation can
- * wait. Re-checks the clock after waking, because a timer may fire a little early.
+ * Sleeps until `dueAt`, or until the invocation's budget is spent, whichever comes first, and says
+ * whether the record is due. Waiting out the budget before giving a record back keeps a record that
+ * is due later to one hand-back per invocation, instead of a hot loop through the retry topic.
+ * Re-checks the clock after waking, because a timer may fire a little early.
  */
 const waitUntilDue = async (dueAt: number, clock: Clock, options: BatchOptions): Promise<boolean> => {
   for (;;) {
     const wait = dueAt - clock.now();
     if (wait <= 0) return true;
-    if (wait > options.remainingTimeMs() - options.reserveMs) return false;
-    await clock.sleep(wait);
+    const budget = options.remainingTimeMs() - options.reserveMs;
+    if (budget <= 0) return false;
+    await clock.sleep(Math.min(wait, budget));
+  }
+};
+
+/**
+ * Runs the business step within what is left of the invocation, minus the reserve for the final send.
+ * If the budget is spent (before or during the step), the record fails transiently and goes to the retry
+ * topic, so a slow dependency costs attempts instead of timing out the whole batch again and again.
+ */
+const processWithinBudget = async (
+  deps: BatchDependencies,
+  options: BatchOptions,
+  order: Order,
+  context: Omit<ProcessingContext, 'signal'>,
+): Promise<void> => {
+  const budgetMs = options.remainingTimeMs() - options.reserveMs;
+  if (budgetMs <= 0) {
+    throw new ProcessingTimeoutError('not processed: the invocation had no time left for this record');
+  }
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(
+        new ProcessingTimeoutError(
+          `processing did not finish within the invocation's budget of ${budgetMs} ms`,
+        ),
+      );
+    }, budgetMs);
+  });
+  try {
+    await Promise.race([deps.processOrder(order, { ...context, signal: controller.signal }), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 };

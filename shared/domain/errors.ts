@@ -19,6 +19,18 @@ export class TransientProcessingError extends OrderEventError {
   }
 }
 
+/**
+ * The invocation ran out of time before this record's processing finished (or could start). Transient:
+ * a later attempt gets a fresh invocation, and the attempt limit bounds how often that can happen.
+ */
+export class ProcessingTimeoutError extends OrderEventError {
+  readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ProcessingTimeoutError';
+  }
+}
+
 /** A failure that no retry can fix: the business rules reject the order. */
 export class PermanentProcessingError extends OrderEventError {
   readonly retryable = false;
@@ -69,5 +81,13 @@ export const errorKindOf = (err: unknown): ErrorKind =>
   isRetryable(err) ? ErrorKind.transient : ErrorKind.permanent;
 
 /** Normalises anything thrown into an Error so its class and message can be recorded. */
-export const toError = (err: unknown): Error =>
-  err instanceof Error ? err : new Error(typeof err === 'string' ? err : JSON.stringify(err));
+export const toError = (err: unknown): Error => {
+  if (err instanceof Error) return err;
+  if (typeof err === 'string') return new Error(err);
+  try {
+    return new Error(JSON.stringify(err) ?? String(err));
+  } catch {
+    // Circular structures and BigInts cannot be stringified; the routing must not fail on them.
+    return new Error(String(err));
+  }
+};

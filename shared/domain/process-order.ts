@@ -7,6 +7,11 @@ export interface ProcessingContext {
   readonly eventId: string;
   /** How often an operator redrove this record from the DLQ; absent when never. */
   readonly redriveCount?: number;
+  /**
+   * Aborted when the invocation's time budget for this record runs out; the record is then retried.
+   * Pass it to HTTP clients and SDK calls so abandoned work stops.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The business step. Replace it with real work; throw an `OrderEventError` subclass to steer routing. */

@@ -33,6 +33,13 @@ const setup = (overrides: Partial<BatchDependencies> = {}, now = T0) => {
 const mainOptions: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 60_000, reserveMs: 5_000 };
 const retryOptions: BatchOptions = { ...mainOptions, waitUntilDue: true };
 
+/** Options whose remaining time runs down with the fake clock, as a Lambda context's does. */
+const countdownOptions = (clock: FakeClock, remainingAtT0: number, reserveMs = 5_000): BatchOptions => ({
+  waitUntilDue: true,
+  remainingTimeMs: () => T0 + remainingAtT0 - clock.now(),
+  reserveMs,
+});
+
 /** A record on the retry topic after one transient failure at T0, due `dueInMs` after T0. */
 const retryRecord = async (dueInMs: number, offset = 100): Promise<ConsumedRecord> => {
   const { deps, publish } = setup({}, T0);
@@ -175,10 +182,10 @@ describe('processBatch', () => {
     await processBatch([record], deps, retryOptions);
 
     // Assess
-    expect(deps.processOrder).toHaveBeenCalledWith(expect.objectContaining({ orderId: 'o-100' }), {
-      attempt: 2,
-      eventId: 'orders.v1:0:15',
-    } satisfies ProcessingContext);
+    expect(deps.processOrder).toHaveBeenCalledWith(
+      expect.objectContaining({ orderId: 'o-100' }),
+      expect.objectContaining({ attempt: 2, eventId: 'orders.v1:0:15' } satisfies ProcessingContext),
+    );
   });
 
   it('dead-letters a record whose last attempt fails with attempts-exhausted', async () => {
@@ -257,19 +264,18 @@ describe('processBatch', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('defers a record due after the remaining time minus the reserve, unchanged to the retry topic', async () => {
+  it('waits out its budget, then defers a record due later, unchanged to the retry topic', async () => {
     // Prepare
     const record = await retryRecord(10_000);
     const { deps, clock, publish } = setup();
-    const options: BatchOptions = { waitUntilDue: true, remainingTimeMs: () => 14_000, reserveMs: 5_000 };
 
     // Act
-    const summary = await processBatch([record], deps, options);
+    const summary = await processBatch([record], deps, countdownOptions(clock, 14_000));
 
     // Assess
     expect(summary).toMatchObject({ deferred: 1, processed: 0, retried: 0, deadLettered: 0, published: 1 });
     expect(deps.processOrder).not.toHaveBeenCalled();
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toEqual([9_000]);
     const [message] = publish.mock.calls[0]?.[0] ?? [];
     expect(message).toEqual({
       topic: topics.retry,
@@ -375,10 +381,10 @@ describe('processBatch', () => {
     // Prepare
     const deferred = await retryRecord(60_000, 100);
     const failing = consumedRecord({ topic: topics.retry, offset: 101, value: Buffer.from([0xff]) });
-    const { deps, logger } = setup();
+    const { deps, logger, clock } = setup();
 
     // Act
-    await processBatch([deferred, failing], deps, retryOptions);
+    await processBatch([deferred, failing], deps, countdownOptions(clock, 30_000));
 
     // Assess
     expect(logger.removeKeys).toHaveBeenCalledTimes(2);
@@ -400,5 +406,56 @@ describe('processBatch', () => {
     // Assess
     expect(logger.lines).toHaveLength(1);
     expect(JSON.stringify(logger.lines)).not.toContain('4111');
+  });
+
+  it('retries an order whose processing outlasts the invocation budget, and aborts its signal', async () => {
+    // Prepare: 100 ms of budget, and a business step that never finishes
+    let signal: AbortSignal | undefined;
+    const { deps, publish } = setup({
+      processOrder: vi.fn(async (_order, context: ProcessingContext) => {
+        signal = context.signal;
+        await new Promise(() => undefined);
+      }),
+    });
+    const options: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 5_100, reserveMs: 5_000 };
+
+    // Act
+    const summary = await processBatch([consumedRecord({})], deps, options);
+
+    // Assess
+    expect(summary).toMatchObject({ processed: 0, retried: 1 });
+    expect(signal?.aborted).toBe(true);
+    const [message] = publish.mock.calls[0]?.[0] ?? [];
+    expect(message?.topic).toBe(topics.retry);
+    expect(message?.headers[FailureHeader.errorClass]?.toString()).toBe('ProcessingTimeoutError');
+  });
+
+  it('retries, without calling the business step, a record reached after the budget is spent', async () => {
+    // Prepare
+    const { deps, publish } = setup();
+    const options: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 4_000, reserveMs: 5_000 };
+
+    // Act
+    const summary = await processBatch([consumedRecord({})], deps, options);
+
+    // Assess
+    expect(summary.retried).toBe(1);
+    expect(deps.processOrder).not.toHaveBeenCalled();
+    expect(publish.mock.calls[0]?.[0][0]?.headers[FailureHeader.errorClass]?.toString()).toBe(
+      'ProcessingTimeoutError',
+    );
+  });
+
+  it('caps a due time further out than the policy allows at the last failure plus the maximum delay', async () => {
+    // Prepare: a header claiming a due time a day away
+    const record = await retryRecord(24 * 3_600_000);
+    const { deps, clock } = setup();
+
+    // Act
+    const summary = await processBatch([record], deps, countdownOptions(clock, 300_000));
+
+    // Assess
+    expect(summary.processed).toBe(1);
+    expect(clock.sleeps).toEqual([policy.maxDelayMs]);
   });
 });
