@@ -52,20 +52,23 @@ resource "aws_iam_instance_profile" "broker" {
 }
 
 locals {
-  data_device = "/dev/sdf"
-  topics      = ["orders.v1", "orders.retry", "orders.dlq"]
+  # The files embedded in the user data lose their comment lines (they are documented here, in the
+  # repository): EC2 limits user data to 16 KiB.
+  strip_comments = "/(?m)^[ \t]*#([^!\n].*)?\n/"
+  data_device    = "/dev/sdf"
+  topics         = ["orders.v1", "orders.retry", "orders.dlq"]
 
-  server_properties = templatefile("${path.module}/templates/server.properties.tftpl", {
+  server_properties = replace(templatefile("${path.module}/templates/server.properties.tftpl", {
     kafka_port       = var.kafka_port
     topic_partitions = var.topic_partitions
-  })
+  }), local.strip_comments, "")
 
-  compose_file = templatefile("${path.module}/templates/compose.yaml.tftpl", {
+  compose_file = replace(templatefile("${path.module}/templates/compose.yaml.tftpl", {
     kafka_image   = var.kafka_image
     console_image = var.console_image
     console_port  = var.console_port
     kafka_heap_mb = var.kafka_heap_mb
-  })
+  }), local.strip_comments, "")
 
   user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
     region            = data.aws_region.current.name
@@ -81,7 +84,8 @@ locals {
     dlq_retention_ms  = var.dlq_retention_days * 24 * 3600 * 1000
     server_properties = local.server_properties
     compose_file      = local.compose_file
-    broker_start_sh   = file("${path.module}/templates/broker-start.sh")
+    broker_start_sh   = replace(file("${path.module}/templates/broker-start.sh"), local.strip_comments, "")
+    renew_cert_sh     = replace(file("${path.module}/templates/renew-cert.sh"), local.strip_comments, "")
   })
 }
 
@@ -96,14 +100,17 @@ resource "aws_instance" "broker" {
   associate_public_ip_address = false
   monitoring                  = false
 
+  # The first-boot script runs once, so a change to it replaces the instance. The topic data lives on
+  # aws_ebs_volume.kafka_data, which survives the replacement; only the root volume is thrown away.
   user_data                   = local.user_data
   user_data_replace_on_change = true
 
   metadata_options {
     http_endpoint = "enabled"
     http_tokens   = "required"
-    # 1 hop: a container on a bridge network cannot reach IMDS (the broker and console use the
-    # host network and need no instance credentials).
+    # The hop limit of 1 stops only bridge-networked containers. Kafka and Console use the host
+    # network, so the user data adds an iptables rule that lets only root (uid 0) reach IMDS; both
+    # containers run as non-root users.
     http_put_response_hop_limit = 1
     instance_metadata_tags      = "disabled"
   }
@@ -113,15 +120,6 @@ resource "aws_instance" "broker" {
     volume_size           = 16
     encrypted             = true
     delete_on_termination = true
-  }
-
-  ebs_block_device {
-    device_name           = local.data_device
-    volume_type           = "gp3"
-    volume_size           = var.data_volume_size_gib
-    encrypted             = true
-    delete_on_termination = true
-    tags                  = { Name = "${local.name}-kafka-data" }
   }
 
   tags = { Name = "${local.name}-kafka" }
@@ -138,4 +136,25 @@ resource "aws_instance" "broker" {
     aws_route.private_nat,
     aws_vpc_endpoint.interface,
   ]
+}
+
+# The Kafka log directory, the CA and the cluster id live here, not on the instance: replacing the
+# instance (a user data change, -replace) re-attaches this volume and keeps every topic. Only
+# `terraform destroy` deletes it. No prevent_destroy, so that destroy keeps working as teardown.
+resource "aws_ebs_volume" "kafka_data" {
+  availability_zone = aws_subnet.private[0].availability_zone
+  type              = "gp3"
+  size              = var.data_volume_size_gib
+  encrypted         = true
+
+  tags = { Name = "${local.name}-kafka-data" }
+}
+
+resource "aws_volume_attachment" "kafka_data" {
+  device_name = local.data_device
+  volume_id   = aws_ebs_volume.kafka_data.id
+  instance_id = aws_instance.broker.id
+  # Stop the old host before detaching on a replacement, so Kafka shuts down cleanly and the file
+  # system is unmounted instead of being pulled away from a running broker.
+  stop_instance_before_detaching = true
 }

@@ -42,6 +42,6 @@ output "console_port_forward_command" {
 }
 
 output "broker_user_data_sha256" {
-  description = "Hash of the broker's first-boot script: a change replaces the instance (and its data)."
+  description = "Hash of the broker's first-boot script: a change replaces the instance (the data volume is kept)."
   value       = sha256(local.user_data)
 }

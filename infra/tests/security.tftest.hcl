@@ -31,6 +31,9 @@ mock_provider "aws" {
       associate_public_ip_address = false
     }
   }
+  mock_resource "aws_ebs_volume" {
+    defaults = { id = "vol-0a1b2c3d4e5f60718" }
+  }
 }
 
 override_resource {
@@ -161,7 +164,7 @@ run "broker_host_is_hardened" {
 
   assert {
     condition     = aws_instance.broker.metadata_options[0].http_put_response_hop_limit == 1
-    error_message = "The IMDS hop limit must be 1, so bridge-networked containers cannot reach instance credentials."
+    error_message = "The IMDS hop limit must be 1, so bridge-networked containers cannot reach instance credentials (host-network containers are stopped by the iptables rule in the user data)."
   }
 
   assert {
@@ -175,12 +178,8 @@ run "broker_host_is_hardened" {
   }
 
   assert {
-    condition = (
-      alltrue([for disk in aws_instance.broker.root_block_device : disk.encrypted]) &&
-      length(aws_instance.broker.ebs_block_device) == 1 &&
-      alltrue([for disk in aws_instance.broker.ebs_block_device : disk.encrypted && disk.volume_size == 20])
-    )
-    error_message = "The root and Kafka data volumes must be encrypted."
+    condition     = alltrue([for disk in aws_instance.broker.root_block_device : disk.encrypted])
+    error_message = "The root volume must be encrypted."
   }
 
   assert {
@@ -191,6 +190,50 @@ run "broker_host_is_hardened" {
   assert {
     condition     = data.aws_ssm_parameter.al2023_ami.name == "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
     error_message = "The default AMI must be Amazon Linux 2023 for arm64 (t4g.medium)."
+  }
+}
+
+run "kafka_data_survives_instance_replacement" {
+  command = plan
+
+  assert {
+    condition     = length(aws_instance.broker.ebs_block_device) == 0
+    error_message = "The Kafka data must not be an inline ebs_block_device: it would be deleted with the instance."
+  }
+
+  assert {
+    condition = (
+      aws_ebs_volume.kafka_data.encrypted == true && aws_ebs_volume.kafka_data.type == "gp3" &&
+      aws_ebs_volume.kafka_data.size == 20
+    )
+    error_message = "The Kafka data volume must be a separate encrypted gp3 aws_ebs_volume of data_volume_size_gib."
+  }
+
+  assert {
+    condition     = aws_ebs_volume.kafka_data.availability_zone == "eu-west-1a" && aws_ebs_volume.kafka_data.availability_zone == aws_subnet.private[0].availability_zone
+    error_message = "The Kafka data volume must be in the AZ of the broker's subnet."
+  }
+
+  assert {
+    condition = (
+      aws_volume_attachment.kafka_data.instance_id == aws_instance.broker.id &&
+      aws_volume_attachment.kafka_data.volume_id == aws_ebs_volume.kafka_data.id &&
+      aws_volume_attachment.kafka_data.device_name == "/dev/sdf" &&
+      aws_volume_attachment.kafka_data.stop_instance_before_detaching == true
+    )
+    error_message = "The data volume must be attached to the broker as /dev/sdf, stopping the old host before a detach."
+  }
+
+  assert {
+    condition = alltrue([
+      for needle in [
+        "[[ -e $DATA_DEVICE ]] || die",
+        "if ! blkid \"$DATA_DEVICE\" >/dev/null; then\n  mkfs.xfs",
+        "if [[ ! -s /var/lib/kafka/data/meta.properties ]]; then",
+        "sed -n 's/^cluster\\.id=//p' \"$DATA/kafka/meta.properties\" > \"$CONF/cluster-id\"",
+      ] : strcontains(local.user_data, needle)
+    ]) && !strcontains(local.user_data, "--ignore-formatted")
+    error_message = "The user data must format the data volume and the KRaft log directory only when they are empty, and reuse the existing cluster id."
   }
 }
 
@@ -256,6 +299,49 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
       ] : strcontains(local.user_data, needle)
     ])
     error_message = "The user data is missing a required piece of the broker setup."
+  }
+
+  assert {
+    condition = (
+      strcontains(local.user_data, "\nmessage.max.bytes=2097152\n") &&
+      strcontains(local.user_data, "\nreplica.fetch.max.bytes=2097152\n") &&
+      strcontains(local.user_data, "--entity-name orders.v1 --add-config 'max.message.bytes=1048588'") &&
+      length(regexall("max\\.message\\.bytes=", local.user_data)) == 1
+    )
+    error_message = "The broker must allow 2 MiB records (retry/DLQ = order + failure headers) while orders.v1 alone is capped at 1048588 bytes."
+  }
+
+  assert {
+    condition = alltrue([
+      for needle in [
+        "dnf install -y docker jq openssl iptables-nft\n",
+        "  iptables -A OUTPUT -d 169.254.169.254/32 -m owner ! --uid-owner 0 -j REJECT\n",
+        "RequiredBy=docker.service\n",
+        "systemctl enable --now imds-root-only.service\n",
+        "    user: \"1000:1000\"\n",
+        "    user: \"65534:65534\"\n",
+      ] : strcontains(local.user_data, needle)
+    ])
+    error_message = "Only root may reach IMDS: the user data must install iptables-nft, add the owner rule at every boot before Docker, and run both containers as non-root users."
+  }
+
+  assert {
+    condition     = can(regex("(?s)systemctl enable --now imds-root-only\\.service\n.*systemctl enable --now docker\n.*compose\\.yaml\" up -d\n", local.user_data))
+    error_message = "The IMDS rule must be in place before Docker and the containers start."
+  }
+
+  assert {
+    condition = alltrue([
+      for needle in [
+        "cat > /opt/kafka/renew-cert.sh <<'EOF_RENEW'\n",
+        "/opt/kafka/renew-cert.sh --force\n",
+        "openssl x509 -checkend 5184000",
+        "ExecStart=/opt/kafka/renew-cert.sh\n",
+        "systemctl enable --now kafka-cert-renew.timer\n",
+        "docker compose -f \"$CONF/compose.yaml\" restart kafka",
+      ] : strcontains(local.user_data, needle)
+    ])
+    error_message = "The server certificate must be issued by /opt/kafka/renew-cert.sh and renewed by kafka-cert-renew.timer before it expires."
   }
 
   assert {
