@@ -1,3 +1,5 @@
+import { getConfig } from '../../shared/adapters/config.js';
+import { resolveKafkaConfig } from '../../shared/adapters/kafka-connection.js';
 import { closeProducer } from '../../shared/adapters/producer.js';
 import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
 import {
@@ -27,7 +29,11 @@ const main = async (): Promise<void> => {
   const broker = await startLocalBroker(brokerOptionsFromEnv());
   const topics = await ensureTopics(broker.bootstrapServers);
   const { uiAccessToken } = applyLocalEnvironment(broker.bootstrapServers);
-  const runners = await startAllRunners({ brokers: broker.bootstrapServers.split(',') }, runnerLog);
+  // The runners connect exactly as the handlers' producers do (SASL/TLS included, for an external cluster).
+  const runners = await startAllRunners(await resolveKafkaConfig(getConfig()), runnerLog, (error) => {
+    say(`a local event source stopped for good: ${error.message}`);
+    process.exit(1);
+  });
   const ui = await startLocalUi({ accessToken: uiAccessToken, port: Number(process.env.UI_PORT ?? 3000) });
 
   const rows = [

@@ -25,6 +25,8 @@ export interface EventSourceRunnerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** First and largest pause between deliveries of a failing batch. */
   readonly retryBackoffMs?: { readonly initial: number; readonly max: number };
+  /** Called when the consumer stops for good (kafkajs gave up restarting it). */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export interface EventSourceRunner {
@@ -57,13 +59,15 @@ const invoke = async (
   handler: KafkaLambdaHandler,
   event: LambdaKafkaEvent,
   heartbeat: () => Promise<void>,
+  log: RunnerLog,
 ): Promise<void> => {
   const context = createLambdaContext(source.functionName, source.timeoutSeconds, source.memorySize);
   const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
   let timer: NodeJS.Timeout | undefined;
+  const running = handler(event, context);
   try {
     await Promise.race([
-      handler(event, context),
+      running,
       new Promise((_, reject) => {
         timer = setTimeout(
           () => reject(new FunctionTimeoutError(source.functionName, source.timeoutSeconds)),
@@ -71,9 +75,28 @@ const invoke = async (
         );
       }),
     ]);
+  } catch (error) {
+    if (error instanceof FunctionTimeoutError) {
+      // Lambda would freeze the timed-out invocation; in-process it keeps running, so wait for it
+      // before the batch is delivered again, or two invocations of one function would overlap.
+      log.warn('waiting for the timed-out invocation to finish before redelivery', {
+        function: source.functionName,
+      });
+      await running.catch(() => undefined);
+    }
+    throw error;
   } finally {
     clearInterval(beat);
     clearTimeout(timer);
+  }
+};
+
+/** Sleeps in slices, heartbeating, so a long backoff does not cost the group membership. */
+const pause = async (ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> => {
+  const until = Date.now() + ms;
+  while (isRunning() && Date.now() < until) {
+    await sleep(Math.min(3_000, until - Date.now()));
+    await heartbeat().catch(() => undefined);
   }
 };
 
@@ -103,6 +126,13 @@ export const startEventSourceRunner = async (
     maxBytesPerPartition: 2 * 1024 * 1024,
   });
   const bootstrapServers = options.kafka.brokers.toString();
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    log.warn(payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed and stopped', {
+      function: source.functionName,
+      error: `${payload.error.name}: ${payload.error.message}`,
+    });
+    if (!payload.restart) options.onFatal?.(payload.error);
+  });
   await consumer.connect();
   await consumer.subscribe({
     topic: source.topic,
@@ -120,7 +150,7 @@ export const startEventSourceRunner = async (
         for (let failures = 0; ; failures += 1) {
           if (!isRunning() || isStale()) return;
           try {
-            await invoke(source, handler, event, heartbeat);
+            await invoke(source, handler, event, heartbeat, log);
             break;
           } catch (error) {
             const pauseMs = Math.min(backoff.max, backoff.initial * 2 ** failures);
@@ -134,7 +164,7 @@ export const startEventSourceRunner = async (
               retryInMs: pauseMs,
               error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
             });
-            await sleep(pauseMs);
+            await pause(pauseMs, heartbeat, isRunning);
           }
         }
         // The committed offset is the next one to read, as Kafka defines it.
