@@ -244,13 +244,16 @@ describe('serverless package --stage test', () => {
       expect(JSON.stringify(packaged.template)).not.toMatch(/\{\{resolve:ssm-secure/);
     });
 
-    it.each(FUNCTIONS)('sets MSK_CLUSTER_ARN on $name in msk mode', (fn) => {
+    it.each(FUNCTIONS)('sets MSK_CLUSTER_ARN on $name in msk mode, without the EC2 brokers and CA', (fn) => {
       // Act
       const variables =
         msk.findResources('AWS::Lambda::Function')[fn.logicalId]?.Properties.Environment.Variables;
 
       // Assess
       expect(variables?.MSK_CLUSTER_ARN).toBe(MSK_CLUSTER);
+      expect(variables).not.toHaveProperty('KAFKA_BROKERS');
+      expect(variables).not.toHaveProperty('KAFKA_CA_SECRET_ID');
+      expect(variables?.KAFKA_SASL_SECRET_ID).toBeDefined();
     });
 
     it('serves the UI through a function URL with auth type NONE', () => {
