@@ -44,14 +44,6 @@ export interface BatchOptions {
   readonly reserveMs: number;
 }
 
-export const Outcome = {
-  processed: 'processed',
-  retried: 'retried',
-  deadLettered: 'dead-lettered',
-  deferred: 'deferred',
-} as const;
-export type Outcome = (typeof Outcome)[keyof typeof Outcome];
-
 export interface BatchSummary {
   readonly records: number;
   readonly processed: number;

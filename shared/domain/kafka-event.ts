@@ -88,7 +88,3 @@ export const decodeKafkaEvent = (event: LambdaKafkaEvent): ConsumedRecord[] => {
   }
   return records;
 };
-
-/** The inverse of `decodeLambdaHeaders`, used by the local runner to build the exact AWS shape. */
-export const encodeLambdaHeaders = (headers: Readonly<Record<string, Buffer>>): LambdaKafkaHeader[] =>
-  Object.entries(headers).map(([name, value]) => ({ [name]: [...value] }));
