@@ -1,11 +1,9 @@
 import { Kafka, logLevel, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import { splitIntoSendChunks } from '../domain/send-chunks.js';
+import { createClientCache } from './client-cache.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
-
-// One producer per configuration; a Lambda container has exactly one, tests may have several.
-const connected = new Map<AppConfig, Promise<Producer>>();
 
 const connect = async (config: AppConfig): Promise<Producer> => {
   // ERROR, not WARN: kafkajs warns that bounded retries "may invalidate EoS guarantees". That is the
@@ -25,28 +23,13 @@ const connect = async (config: AppConfig): Promise<Producer> => {
   return producer;
 };
 
-/**
- * The producer of this container: created on first use and reused by every later invocation. A failed
- * connect is forgotten, so the next invocation tries again instead of inheriting a dead promise.
- */
-export const getProducer = (config: AppConfig): Promise<Producer> => {
-  let producer = connected.get(config);
-  if (producer === undefined) {
-    producer = connect(config).catch((error: unknown) => {
-      connected.delete(config);
-      throw error;
-    });
-    connected.set(config, producer);
-  }
-  return producer;
-};
+const producers = createClientCache(connect, (producer) => producer.disconnect());
+
+/** The idempotent producer of this container for a configuration: connected once, then reused. */
+export const getProducer = (config: AppConfig): Promise<Producer> => producers.get(config);
 
 /** Disconnects the shared producers (local runner shutdown, tests). */
-export const closeProducer = async (): Promise<void> => {
-  const producers = [...connected.values()];
-  connected.clear();
-  await Promise.all(producers.map(async (producer) => (await producer.catch(() => undefined))?.disconnect()));
-};
+export const closeProducer = (): Promise<void> => producers.closeAll();
 
 const toKafkaMessage = (message: OutboundMessage): Message => ({
   key: message.key,
@@ -66,15 +49,6 @@ export const toTopicMessages = (messages: readonly OutboundMessage[]): TopicMess
 };
 
 /**
- * After a failed send an idempotent producer can be left unusable (an out-of-order sequence, an
- * expired producer id), so it is dropped and the next invocation connects a fresh one.
- */
-const discardProducer = async (config: AppConfig, producer: Promise<Producer>): Promise<void> => {
-  if (connected.get(config) === producer) connected.delete(config);
-  await (await producer.catch(() => undefined))?.disconnect().catch(() => undefined);
-};
-
-/**
  * Sends all messages, batched (usually one request; consecutive requests of at most ~900 KB when the
  * records are large, so no record batch exceeds the broker's limit), and resolves only when every one
  * is acknowledged by all in-sync replicas (acks=-1). Rejects otherwise; the caller must then fail the
@@ -82,14 +56,16 @@ const discardProducer = async (config: AppConfig, producer: Promise<Producer>): 
  */
 export const publishAll = async (config: AppConfig, messages: readonly OutboundMessage[]): Promise<void> => {
   if (messages.length === 0) return;
-  const pending = getProducer(config);
+  const pending = producers.get(config);
   const producer = await pending;
   try {
     for (const chunk of splitIntoSendChunks(messages)) {
       await producer.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
     }
   } catch (error) {
-    await discardProducer(config, pending);
+    // An idempotent producer can be left unusable by a failed send (an out-of-order sequence, an
+    // expired producer id): drop it, so the redelivered batch gets a fresh one.
+    await producers.discard(config, pending);
     throw error;
   }
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { type ClientCache, createClientCache } from '../adapters/client-cache.js';
 import type { AppConfig } from '../adapters/config.js';
 import { resolveKafkaConfig } from '../adapters/kafka-connection.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
@@ -209,27 +210,27 @@ export class KafkaTopicReader implements TopicReaderPort {
   }
 }
 
-const readers = new Map<AppConfig, Promise<KafkaTopicReader>>();
+const readers = new Map<TopicReaderOptions, ClientCache<KafkaTopicReader>>();
+
+const readerCacheFor = (options: TopicReaderOptions): ClientCache<KafkaTopicReader> => {
+  let cache = readers.get(options);
+  if (cache === undefined) {
+    cache = createClientCache(
+      (config) => KafkaTopicReader.start(config, options),
+      (reader) => reader.stop(),
+    );
+    readers.set(options, cache);
+  }
+  return cache;
+};
 
 /** The reader of this container for a configuration: started on first use, then reused. */
 export const getTopicReader = (
   config: AppConfig,
   options: TopicReaderOptions = defaultReaderOptions,
-): Promise<KafkaTopicReader> => {
-  let reader = readers.get(config);
-  if (reader === undefined) {
-    reader = KafkaTopicReader.start(config, options).catch((error: unknown) => {
-      readers.delete(config);
-      throw error;
-    });
-    readers.set(config, reader);
-  }
-  return reader;
-};
+): Promise<KafkaTopicReader> => readerCacheFor(options).get(config);
 
 /** Stops every reader (local shutdown, tests). */
 export const closeTopicReaders = async (): Promise<void> => {
-  const all = [...readers.values()];
-  readers.clear();
-  await Promise.all(all.map(async (reader) => (await reader.catch(() => undefined))?.stop()));
+  await Promise.all([...readers.values()].map((cache) => cache.closeAll()));
 };
