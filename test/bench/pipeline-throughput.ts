@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer } from 'kafkajs';
 import { createTestKafka } from '../integration/helpers/kafka-client.js';
+import { collectKeys, type KeyCollector } from '../integration/helpers/key-collector.js';
 import { type Pipeline, startPipeline } from '../integration/helpers/pipeline.js';
 import { waitFor } from '../integration/helpers/wait-for.js';
 import { benchEnv, benchRetry } from './bench-env.js';
@@ -20,25 +20,6 @@ export interface PipelineThroughput {
 
 const warmupOrders = 200;
 const produceChunk = 1_000;
-
-/** Collects the distinct order ids that reached the DLQ, with the broker time of the last one. */
-const startDlqReader = async (brokers: string, topic: string) => {
-  const ids = new Set<string>();
-  let lastAt = 0;
-  const consumer: Consumer = createTestKafka(brokers, { clientId: 'bench-dlq-reader' }).consumer({
-    groupId: `bench-dlq-${randomUUID()}`,
-    maxWaitTimeInMs: 250,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      ids.add(message.key?.toString('utf8') ?? '');
-      lastAt = Math.max(lastAt, Number(message.timestamp));
-    },
-  });
-  return { ids, lastAt: () => lastAt, stop: () => consumer.disconnect() };
-};
 
 /** Counts distinct processed orders with the given prefix, scanning only calls recorded since last time. */
 const processedTracker = (pipeline: Pipeline, prefix: string) => {
@@ -85,9 +66,12 @@ export const measurePipelineThroughput = async (options: {
     env: { ...benchEnv },
     retryBackoffMs: { initial: benchRetry.baseDelayMs, max: benchRetry.maxDelayMs },
   });
-  let dlq: Awaited<ReturnType<typeof startDlqReader>> | undefined;
+  let dlq: KeyCollector | undefined;
   try {
-    dlq = await startDlqReader(options.brokers, pipeline.topics.dlq);
+    dlq = await collectKeys(
+      createTestKafka(options.brokers, { clientId: 'bench-dlq-reader' }),
+      pipeline.topics.dlq,
+    );
     const run = randomUUID().slice(0, 8);
 
     const warmup = processedTracker(pipeline, `warm-${run}-`);
@@ -102,7 +86,7 @@ export const measurePipelineThroughput = async (options: {
     const orders = benchOrders(`bench-${run}`, options.orders);
     const tracker = processedTracker(pipeline, prefix);
     const conclusive = () =>
-      tracker.update() + [...(dlq?.ids ?? [])].filter((id) => id.startsWith(prefix)).length;
+      tracker.update() + [...(dlq?.counts.keys() ?? [])].filter((id) => id.startsWith(prefix)).length;
     const startedAt = Date.now();
     await produceAll(pipeline, orders);
     progress(`pipeline: produced ${orders.length} orders in ${Date.now() - startedAt} ms`);
@@ -118,9 +102,9 @@ export const measurePipelineThroughput = async (options: {
       },
       { timeoutMs: options.timeoutMs ?? 240_000, intervalMs: 100, description: `${options.orders} outcomes` },
     );
-    const finishedAt = Math.max(tracker.lastAt(), dlq.lastAt());
+    const finishedAt = Math.max(tracker.lastAt(), dlq.lastTimestamp());
     const elapsedMs = finishedAt - startedAt;
-    const deadLettered = [...dlq.ids].filter((id) => id.startsWith(prefix)).length;
+    const deadLettered = [...dlq.counts.keys()].filter((id) => id.startsWith(prefix)).length;
     progress(`pipeline: ${options.orders}/${options.orders} conclusive in ${elapsedMs} ms`);
     return {
       orders: options.orders,

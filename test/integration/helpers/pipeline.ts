@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
 import { ensureTopics, type SaslSslEndpoint } from '../../../infra/local/broker/index.js';
 import {
   type EventSourceRunner,
@@ -18,6 +18,7 @@ import type { OutboundMessage } from '../../../shared/domain/failure-routing.js'
 import type { Order } from '../../../shared/domain/order-schema.js';
 import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
 import type { Topics } from '../../../shared/domain/topics.js';
+import { createTestKafka } from './kafka-client.js';
 
 /** One successful processing call, as the business step saw it. */
 export interface ProcessedCall {
@@ -56,11 +57,7 @@ export interface Pipeline {
 }
 
 const deleteTopics = async (brokers: string, topics: readonly string[]): Promise<void> => {
-  const admin = new Kafka({
-    clientId: 'pipeline-cleanup',
-    brokers: brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = createTestKafka(brokers, { clientId: 'pipeline-cleanup', quiet: true }).admin();
   try {
     await admin.connect();
     const existing = new Set(await admin.listTopics());
