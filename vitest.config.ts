@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per test layer (STYLE.md "Tests mirror the code"), so `npm run check` can run the
+// One project per test layer (unit, integration, infra, e2e, as the README's Layout lists), so `npm run check` can run the
 // unit layer alone while `npm test` runs everything against the real broker and browser.
 export default defineConfig({
   test: {

@@ -6,12 +6,6 @@ export const optionalString = (env: Env, name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
-export const requiredString = (env: Env, name: string): string => {
-  const value = optionalString(env, name);
-  if (value === undefined) throw new Error(`Environment variable ${name} is required`);
-  return value;
-};
-
 export const integer = (env: Env, name: string, fallback: number): number => {
   const raw = optionalString(env, name);
   if (raw === undefined) return fallback;

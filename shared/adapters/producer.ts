@@ -25,9 +25,6 @@ const connect = async (config: AppConfig): Promise<Producer> => {
 
 const producers = createClientCache(connect, (producer) => producer.disconnect());
 
-/** The idempotent producer of this container for a configuration: connected once, then reused. */
-export const getProducer = (config: AppConfig): Promise<Producer> => producers.get(config);
-
 /** Disconnects the shared producers (local runner shutdown, tests). */
 export const closeProducer = (): Promise<void> => producers.closeAll();
 

@@ -59,7 +59,7 @@ const coordinate = z
 
 export const redriveFilterSchema = z
   .object({
-    /** Exact dead-letter reason, e.g. `permanent-error` or `attempts-exhausted`. */
+    /** Exact dead-letter reason, e.g. `permanent-failure` or `attempts-exhausted`. */
     reason: z.string().min(1).max(64).optional(),
     /** Case-insensitive substring of the key, the value or the error message. */
     text: z.string().min(1).max(256).optional(),

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 
-/** The topic contract from DESIGN.md; the application never lets the broker create a topic on its own. */
+/** The topic contract (README "Topics"); the application never lets the broker create a topic on its own. */
 export const ORDER_TOPICS = ['orders.v1', 'orders.retry', 'orders.dlq'] as const;
 
 const DEFAULT_PARTITIONS = 3;

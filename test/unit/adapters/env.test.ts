@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integer, oneOf, optionalString, requiredString } from '../../../shared/adapters/env.js';
+import { integer, oneOf, optionalString } from '../../../shared/adapters/env.js';
 
 describe('optionalString', () => {
   it.each([
@@ -13,24 +13,6 @@ describe('optionalString', () => {
 
     // Assess
     expect(value).toBe(expected);
-  });
-});
-
-describe('requiredString', () => {
-  it('returns a set variable', () => {
-    // Act
-    const value = requiredString({ TOPIC_ORDERS: 'orders.v1' }, 'TOPIC_ORDERS');
-
-    // Assess
-    expect(value).toBe('orders.v1');
-  });
-
-  it('fails with the variable name when it is blank', () => {
-    // Act
-    const act = () => requiredString({ TOPIC_ORDERS: ' ' }, 'TOPIC_ORDERS');
-
-    // Assess
-    expect(act).toThrow('Environment variable TOPIC_ORDERS is required');
   });
 });
 
