@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import {
-  brokerOptionsFromEnv,
-  startLocalBroker,
-  stopRecordedBroker,
-} from '../../infra/local/broker/index.js';
 import { createTestKafka } from './helpers/kafka-client.js';
 import { collectKeys, type KeyCollector } from './helpers/key-collector.js';
 import { orderMessage, type Pipeline, startPipeline } from './helpers/pipeline.js';
+import { type RestartableBroker, restartableBroker } from './helpers/restartable-broker.js';
 import { waitFor } from './helpers/wait-for.js';
-
-const brokers = inject('kafkaBrokers');
-const restartable = inject('kafkaRestartable');
 
 const planned = (index: number) =>
   index % 4 === 0
@@ -22,15 +15,22 @@ const planned = (index: number) =>
 describe('a broker restart', () => {
   let pipeline: Pipeline | undefined;
   let dlqReader: KeyCollector | undefined;
+  let broker: RestartableBroker | undefined;
 
   afterEach(async () => {
     await dlqReader?.stop();
     await pipeline?.stop();
+    await broker?.close();
   });
 
-  // Only a broker this suite started may be stopped: `npm start` or KAFKA_BROKERS may own the one in use.
-  it.runIf(restartable)('loses no order when the broker stops mid-flow and comes back', async () => {
+  // Runs in every suite: on the suite's broker when this run started it, else on a broker of its own.
+  it('loses no order when the broker stops mid-flow and comes back', async () => {
     // Prepare
+    broker = await restartableBroker({
+      bootstrapServers: inject('kafkaBrokers'),
+      restartable: inject('kafkaRestartable'),
+    });
+    const brokers = broker.bootstrapServers;
     pipeline = await startPipeline({ brokers, retryBackoffMs: { initial: 250, max: 2_000 } });
     const orders = Array.from({ length: 400 }, (_, index) => planned(index));
     dlqReader = await collectKeys(createTestKafka(brokers, { quiet: true }), pipeline.topics.dlq);
@@ -42,8 +42,8 @@ describe('a broker restart', () => {
       timeoutMs: 30_000,
       description: 'processing started',
     });
-    const stoppedPid = await stopRecordedBroker();
-    const restarted = await startLocalBroker(brokerOptionsFromEnv());
+    const stoppedPid = await broker.stop();
+    const restarted = await broker.start();
     await pipeline.produce(orders.slice(200));
     const processed = () => new Set(pipeline?.processed.map((call) => call.orderId));
     await waitFor(() => processed().size + deadLettered.size >= orders.length, {

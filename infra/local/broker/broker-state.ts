@@ -17,22 +17,23 @@ export interface BrokerState {
   readonly startedAt: string;
 }
 
-export const readBrokerState = (): BrokerState | undefined => {
-  if (!existsSync(LOCAL_PATHS.state)) {
+export const readBrokerState = (file: string = LOCAL_PATHS.state): BrokerState | undefined => {
+  if (!existsSync(file)) {
     return undefined;
   }
   try {
-    return JSON.parse(readFileSync(LOCAL_PATHS.state, 'utf8')) as BrokerState;
+    return JSON.parse(readFileSync(file, 'utf8')) as BrokerState;
   } catch {
     // A torn write from a killed process; treat it as "no broker" and let the caller start a fresh one.
     return undefined;
   }
 };
 
-export const writeBrokerState = (state: BrokerState): Promise<void> =>
-  writeFile(LOCAL_PATHS.state, `${JSON.stringify(state, null, 2)}\n`);
+export const writeBrokerState = (state: BrokerState, file: string = LOCAL_PATHS.state): Promise<void> =>
+  writeFile(file, `${JSON.stringify(state, null, 2)}\n`);
 
-export const clearBrokerState = (): Promise<void> => rm(LOCAL_PATHS.state, { force: true });
+export const clearBrokerState = (file: string = LOCAL_PATHS.state): Promise<void> =>
+  rm(file, { force: true });
 
 export const isProcessAlive = (pid: number): boolean => {
   try {

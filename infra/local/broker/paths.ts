@@ -8,17 +8,26 @@ export const REPO_ROOT = resolve(here, '..', '..', '..');
 
 const kafkaHome = join(REPO_ROOT, '.local', 'kafka');
 
-// Everything lives under `.local/` (git-ignored) so `rm -rf .local` is a full reset.
+/** Where one broker keeps its own files: data, configs, logs, pid file and start lock. */
+export const brokerPaths = (home: string) =>
+  ({
+    home,
+    data: join(home, 'data'),
+    logs: join(home, 'logs'),
+    brokerLog: join(home, 'logs', 'server.log'),
+    jvmLog: join(home, 'logs', 'jvm-stdout.log'),
+    config: join(home, 'config'),
+    tls: join(home, 'tls'),
+    state: join(home, 'broker.json'),
+    lock: join(home, 'start.lock'),
+  }) as const;
+export type BrokerPaths = ReturnType<typeof brokerPaths>;
+
+// Everything lives under `.local/` (git-ignored) so `rm -rf .local` is a full reset. The jars are shared by
+// every broker home: they depend only on the pom.
 export const LOCAL_PATHS = {
   pom: join(here, 'pom.xml'),
-  home: kafkaHome,
   libs: join(kafkaHome, 'libs'),
   libsStamp: join(kafkaHome, 'libs', '.stamp'),
-  data: join(kafkaHome, 'data'),
-  logs: join(kafkaHome, 'logs'),
-  brokerLog: join(kafkaHome, 'logs', 'server.log'),
-  jvmLog: join(kafkaHome, 'logs', 'jvm-stdout.log'),
-  config: join(kafkaHome, 'config'),
-  tls: join(kafkaHome, 'tls'),
-  state: join(kafkaHome, 'broker.json'),
+  ...brokerPaths(kafkaHome),
 } as const;

@@ -11,7 +11,7 @@ import {
 } from './broker-state.js';
 import { ensureKafkaJars } from './jars.js';
 import { assertJavaVersion, jvmOptions } from './java.js';
-import { LOCAL_PATHS } from './paths.js';
+import { type BrokerPaths, brokerPaths, LOCAL_PATHS } from './paths.js';
 import { probeBroker, waitForBroker } from './readiness.js';
 import { renderLog4j2Properties, renderServerProperties } from './server-config.js';
 import { withStartLock } from './start-lock.js';
@@ -30,6 +30,11 @@ export interface LocalBrokerOptions {
   readonly heap?: string;
   /** How long to wait for the broker to answer. Default 120 s (a cold JVM on a 2-core runner is slow). */
   readonly readyTimeoutMs?: number;
+  /**
+   * The broker's own directory (data, configs, logs, pid file), for a second broker beside the shared one.
+   * Default `.local/kafka`. The jar cache and the TLS material stay shared.
+   */
+  readonly home?: string;
 }
 
 /** How the caller got its broker: it started one, it found one this tool started earlier, or it was told where. */
@@ -50,14 +55,13 @@ export interface LocalBroker {
 const noop = async (): Promise<void> => undefined;
 
 const writeConfigs = async (
-  options: Required<Omit<LocalBrokerOptions, 'saslSslPort'>> & LocalBrokerOptions,
+  options: Required<Omit<LocalBrokerOptions, 'saslSslPort' | 'home'>> & LocalBrokerOptions,
+  paths: BrokerPaths,
 ) => {
-  await Promise.all(
-    [LOCAL_PATHS.config, LOCAL_PATHS.data, LOCAL_PATHS.logs].map((dir) => mkdir(dir, { recursive: true })),
-  );
+  await Promise.all([paths.config, paths.data, paths.logs].map((dir) => mkdir(dir, { recursive: true })));
   const tls = options.saslSslPort === undefined ? undefined : await ensureLocalTls();
-  const configFile = join(LOCAL_PATHS.config, 'server.properties');
-  const log4jConfig = join(LOCAL_PATHS.config, 'log4j2.properties');
+  const configFile = join(paths.config, 'server.properties');
+  const log4jConfig = join(paths.config, 'log4j2.properties');
   // Rewritten on every start so option changes (ports, SASL on/off) take effect without a reset.
   await writeFile(
     configFile,
@@ -66,20 +70,23 @@ const writeConfigs = async (
       controllerPort: options.controllerPort,
       saslSslPort: options.saslSslPort,
       tls,
-      dataDir: LOCAL_PATHS.data,
+      dataDir: paths.data,
     }),
   );
-  await writeFile(log4jConfig, renderLog4j2Properties(LOCAL_PATHS.brokerLog));
+  await writeFile(log4jConfig, renderLog4j2Properties(paths.brokerLog));
   return { configFile, log4jConfig, tls };
 };
 
-const spawnBroker = (input: { classpath: string; configFile: string; log4jConfig: string; heap: string }) => {
-  const out = openSync(LOCAL_PATHS.jvmLog, 'a');
+const spawnBroker = (
+  input: { classpath: string; configFile: string; log4jConfig: string; heap: string },
+  paths: BrokerPaths,
+) => {
+  const out = openSync(paths.jvmLog, 'a');
   return spawn(
     'java',
     [
       ...jvmOptions({ heap: input.heap, log4jConfig: input.log4jConfig }),
-      `-Dkafka.logs.dir=${LOCAL_PATHS.logs}`,
+      `-Dkafka.logs.dir=${paths.logs}`,
       '-cp',
       input.classpath,
       'kafka.Kafka',
@@ -99,13 +106,13 @@ const exitOf = (child: ChildProcess): Promise<number | null> =>
     child.once('exit', (code) => resolvePromise(code));
   });
 
-const reuseIfRunning = async (timeoutMs: number): Promise<LocalBroker | undefined> => {
-  const state = readBrokerState();
+const reuseIfRunning = async (timeoutMs: number, paths: BrokerPaths): Promise<LocalBroker | undefined> => {
+  const state = readBrokerState(paths.state);
   if (state === undefined) {
     return undefined;
   }
   if (!isProcessAlive(state.pid)) {
-    await clearBrokerState();
+    await clearBrokerState(paths.state);
     return undefined;
   }
   // It may still be booting for another caller (npm start and npm test launched together): wait for it.
@@ -120,19 +127,21 @@ const reuseIfRunning = async (timeoutMs: number): Promise<LocalBroker | undefine
 };
 
 /**
- * Gives the caller a running Kafka broker: the cluster named by `KAFKA_BROKERS`, else one this tool already
+ * Gives the caller a running Kafka broker: the cluster named by `KAFKA_BROKERS` (unless `home` is given), else one this tool already
  * started (found through `.local/kafka/broker.json`), else a fresh single-node KRaft broker from the Maven
  * Central jars, started as a child JVM.
  */
 export const startLocalBroker = async (opts: LocalBrokerOptions = {}): Promise<LocalBroker> => {
-  const external = process.env.KAFKA_BROKERS?.trim();
+  // A caller that names its own home wants a broker of its own, whatever cluster the environment names.
+  const external = opts.home === undefined ? process.env.KAFKA_BROKERS?.trim() : undefined;
   if (external) {
     return { bootstrapServers: external, origin: BrokerOrigin.external, stop: noop };
   }
-  return withStartLock(() => reuseOrStart(opts));
+  const paths = opts.home === undefined ? LOCAL_PATHS : brokerPaths(opts.home);
+  return withStartLock(() => reuseOrStart(opts, paths), paths);
 };
 
-const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
+const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promise<LocalBroker> => {
   const port = opts.port ?? 9092;
   const options = {
     ...opts,
@@ -141,7 +150,7 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
     heap: opts.heap ?? '768m',
     readyTimeoutMs: opts.readyTimeoutMs ?? 120_000,
   };
-  const reused = await reuseIfRunning(options.readyTimeoutMs);
+  const reused = await reuseIfRunning(options.readyTimeoutMs, paths);
   if (reused) {
     return reused;
   }
@@ -157,10 +166,10 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
 
   await assertJavaVersion();
   const classpath = await ensureKafkaJars();
-  const { configFile, log4jConfig, tls } = await writeConfigs(options);
-  await formatStorageIfNeeded({ classpath, configFile, dataDir: LOCAL_PATHS.data, log4jConfig });
+  const { configFile, log4jConfig, tls } = await writeConfigs(options, paths);
+  await formatStorageIfNeeded({ classpath, configFile, dataDir: paths.data, log4jConfig });
 
-  const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap });
+  const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap }, paths);
   const exited = exitOf(child);
   const pid = child.pid;
   if (pid === undefined) {
@@ -175,13 +184,16 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
           password: LOCAL_SCRAM_PASSWORD,
         }
       : undefined;
-  await writeBrokerState({ pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() });
+  await writeBrokerState(
+    { pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() },
+    paths.state,
+  );
 
   const stop = async (): Promise<void> => {
     await stopProcess(pid, { exited });
-    const state = readBrokerState();
+    const state = readBrokerState(paths.state);
     if (state?.pid === pid) {
-      await clearBrokerState();
+      await clearBrokerState(paths.state);
     }
   };
   try {

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LOCAL_PATHS } from './paths.js';
+import { type BrokerPaths, LOCAL_PATHS } from './paths.js';
 
-const LOCK_FILE = join(LOCAL_PATHS.home, 'start.lock');
-
-const holderOf = (): number | undefined => {
+const holderOf = (lockFile: string): number | undefined => {
   try {
-    const pid = Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    const pid = Number(readFileSync(lockFile, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
@@ -30,27 +27,32 @@ const isAlive = (pid: number): boolean => {
  * once, and then fight over the ports. The loser waits, then finds and reuses the winner's broker. A lock
  * whose holder died is taken over.
  */
-export const withStartLock = async <T>(fn: () => Promise<T>, timeoutMs = 600_000): Promise<T> => {
-  await mkdir(LOCAL_PATHS.home, { recursive: true });
+export const withStartLock = async <T>(
+  fn: () => Promise<T>,
+  paths: Pick<BrokerPaths, 'home' | 'lock'> = LOCAL_PATHS,
+  timeoutMs = 600_000,
+): Promise<T> => {
+  const lockFile = paths.lock;
+  await mkdir(paths.home, { recursive: true });
   const deadline = Date.now() + timeoutMs;
   let announced = false;
   while (true) {
     try {
-      await writeFile(LOCK_FILE, String(process.pid), { flag: 'wx' });
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
         throw err;
       }
     }
-    const holder = holderOf();
+    const holder = holderOf(lockFile);
     if (holder !== undefined && !isAlive(holder)) {
-      await rm(LOCK_FILE, { force: true });
+      await rm(lockFile, { force: true });
       continue;
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `pid ${holder ?? '?'} has held ${LOCK_FILE} for over ${timeoutMs} ms; delete it if stale`,
+        `pid ${holder ?? '?'} has held ${lockFile} for over ${timeoutMs} ms; delete it if stale`,
       );
     }
     if (!announced) {
@@ -65,6 +67,6 @@ export const withStartLock = async <T>(fn: () => Promise<T>, timeoutMs = 600_000
   try {
     return await fn();
   } finally {
-    await rm(LOCK_FILE, { force: true });
+    await rm(lockFile, { force: true });
   }
 };

@@ -18,13 +18,11 @@ const main = async (): Promise<void> => {
     process.exitCode = 2;
     return;
   }
-  // With an existing cluster named, nothing starts a local broker, so Java and Maven are not needed.
-  const external = process.env.KAFKA_BROKERS?.trim();
+  // With an existing cluster named, `npm start` starts no local broker, so it needs no Java or Maven. The
+  // suite still does: its broker-restart test runs a broker of its own.
+  const external = purpose === Purpose.start ? process.env.KAFKA_BROKERS?.trim() : undefined;
   const skip: ToolId[] = external ? [Tool.java, Tool.maven] : [];
-  const requirements =
-    purpose === 'all'
-      ? TOOL_REQUIREMENTS.filter((tool) => !skip.includes(tool.id))
-      : requirementsFor(purpose, skip);
+  const requirements = purpose === 'all' ? TOOL_REQUIREMENTS : requirementsFor(purpose, skip);
   const checks = await probeTools(requirements.map((tool) => tool.id));
   const notes = external
     ? [`KAFKA_BROKERS=${external}: no local broker, so Java and Maven are not checked`]
