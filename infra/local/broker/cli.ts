@@ -1,21 +1,25 @@
 import { readBrokerState } from './broker-state.js';
 import { ensureKafkaJars } from './jars.js';
 import { KAFKA_VERSION } from './kafka-version.js';
-import { brokerOptionsFromEnv } from './options-from-env.js';
-import { LOCAL_PATHS } from './paths.js';
+import { brokerHomeFromEnv, brokerOptionsFromEnv } from './options-from-env.js';
+import { brokerPaths, LOCAL_PATHS } from './paths.js';
 import { brokerLogTail } from './readiness.js';
 import { startLocalBroker } from './start-broker.js';
 import { brokerStatus, stopRecordedBroker } from './status.js';
 import { ensureTopics } from './topics.js';
 
+const home = brokerHomeFromEnv();
+const paths = home === undefined ? LOCAL_PATHS : brokerPaths(home);
+
 const USAGE = `usage: npm run broker -- <command>
   start    start the local Kafka ${KAFKA_VERSION} broker in the foreground and create the topics (Ctrl-C stops it)
-  stop     stop the broker recorded in ${LOCAL_PATHS.state}
+  stop     stop the broker recorded in ${paths.state}
   status   show whether a local broker is running and answering
   topics   create or verify orders.v1, orders.retry and orders.dlq
   jars     fetch the Kafka jars from Maven Central into the cache, start nothing
 env: KAFKA_BROKERS (use that cluster, start nothing), KAFKA_PORT (default 9092),
-     KAFKA_SASL_SSL_PORT (default 9094; 'off' disables), TOPIC_PARTITIONS (default 3)`;
+     KAFKA_SASL_SSL_PORT (default 9094; 'off' disables), TOPIC_PARTITIONS (default 3),
+     KAFKA_LOCAL_HOME (the broker's directory, default .local/kafka)`;
 
 const say = (message: string): void => {
   process.stderr.write(`[broker] ${message}\n`);
@@ -35,7 +39,7 @@ const start = async (): Promise<void> => {
     say('not started by this command, so nothing to keep in the foreground');
     return;
   }
-  say(`log: ${LOCAL_PATHS.brokerLog}; press Ctrl-C to stop`);
+  say(`log: ${paths.brokerLog}; press Ctrl-C to stop`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -51,7 +55,7 @@ const start = async (): Promise<void> => {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const code = await broker.exited;
-  if (!stopping && readBrokerState() === undefined) {
+  if (!stopping && readBrokerState(paths.state) === undefined) {
     // `npm run broker stop` from another terminal cleared the pid file and stopped it: a normal ending.
     say('stopped by `broker stop`');
     process.exit(0);
@@ -63,7 +67,7 @@ const start = async (): Promise<void> => {
 };
 
 const status = async (): Promise<void> => {
-  const { state, processAlive, answering } = await brokerStatus();
+  const { state, processAlive, answering } = await brokerStatus(paths.state);
   if (state === undefined || !processAlive) {
     say('no local broker is running');
     process.exitCode = 1;
@@ -79,7 +83,7 @@ const status = async (): Promise<void> => {
 const commands: Record<string, () => Promise<void>> = {
   start,
   stop: async () => {
-    const pid = await stopRecordedBroker();
+    const pid = await stopRecordedBroker(paths.state);
     say(pid === undefined ? 'no local broker was running' : `stopped broker pid ${pid}`);
   },
   status,
@@ -87,7 +91,8 @@ const commands: Record<string, () => Promise<void>> = {
     say(`classpath ready: ${await ensureKafkaJars()}`);
   },
   topics: async () => {
-    const brokers = process.env.KAFKA_BROKERS?.trim() || (await brokerStatus()).state?.bootstrapServers;
+    const brokers =
+      process.env.KAFKA_BROKERS?.trim() || (await brokerStatus(paths.state)).state?.bootstrapServers;
     if (!brokers) {
       throw new Error('no local broker is running and KAFKA_BROKERS is not set; run `npm run broker start`');
     }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface CommandResult {
@@ -6,6 +6,15 @@ export interface CommandResult {
   /** stdout and stderr lines, interleaved in arrival order. */
   readonly lines: readonly string[];
 }
+
+// Commands still running, so a stop requested mid-start (a signal sent to Node alone, not to its terminal's
+// process group) can end them instead of leaving them behind.
+const running = new Set<ChildProcess>();
+
+/** Sends SIGTERM to every command `runCommand` started that has not exited yet. */
+export const stopRunningCommands = (): void => {
+  for (const child of running) child.kill('SIGTERM');
+};
 
 /**
  * Runs a short-lived command to completion and collects its output lines. A missing executable fails with
@@ -18,6 +27,7 @@ export const runCommand = (
 ): Promise<CommandResult> =>
   new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     const lines: string[] = [];
     const collect = (line: string): void => {
       lines.push(line);
@@ -26,13 +36,17 @@ export const runCommand = (
     createInterface({ input: child.stdout }).on('line', collect);
     createInterface({ input: child.stderr }).on('line', collect);
     child.on('error', (err: NodeJS.ErrnoException) => {
+      running.delete(child);
       reject(
         err.code === 'ENOENT'
           ? new Error(`'${command}' was not found on PATH; the local Kafka broker needs it`, { cause: err })
           : err,
       );
     });
-    child.on('close', (code) => resolvePromise({ code, lines }));
+    child.on('close', (code) => {
+      running.delete(child);
+      resolvePromise({ code, lines });
+    });
   });
 
 /** Fails with the command's last output lines when it exits non-zero. */

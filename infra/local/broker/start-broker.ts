@@ -35,6 +35,8 @@ export interface LocalBrokerOptions {
    * Default `.local/kafka`. The jar cache and the TLS material stay shared.
    */
   readonly home?: string;
+  /** Aborting it during the start stops the broker being started (a Ctrl-C before it answers). */
+  readonly signal?: AbortSignal;
 }
 
 /** How the caller got its broker: it started one, it found one this tool started earlier, or it was told where. */
@@ -55,7 +57,7 @@ export interface LocalBroker {
 const noop = async (): Promise<void> => undefined;
 
 const writeConfigs = async (
-  options: Required<Omit<LocalBrokerOptions, 'saslSslPort' | 'home'>> & LocalBrokerOptions,
+  options: Required<Omit<LocalBrokerOptions, 'saslSslPort' | 'home' | 'signal'>> & LocalBrokerOptions,
   paths: BrokerPaths,
 ) => {
   await Promise.all([paths.config, paths.data, paths.logs].map((dir) => mkdir(dir, { recursive: true })));
@@ -166,8 +168,10 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
 
   await assertJavaVersion();
   const classpath = await ensureKafkaJars();
+  opts.signal?.throwIfAborted();
   const { configFile, log4jConfig, tls } = await writeConfigs(options, paths);
   await formatStorageIfNeeded({ classpath, configFile, dataDir: paths.data, log4jConfig });
+  opts.signal?.throwIfAborted();
 
   const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap }, paths);
   const exited = exitOf(child);
@@ -196,6 +200,9 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
       await clearBrokerState(paths.state);
     }
   };
+  // Stopping the child ends the wait below at its next probe, which then fails as "exited".
+  const stopOnAbort = (): void => void stop();
+  opts.signal?.addEventListener('abort', stopOnAbort, { once: true });
   try {
     await waitForBroker(bootstrapServers, {
       timeoutMs: options.readyTimeoutMs,
@@ -204,6 +211,13 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
   } catch (err) {
     await stop();
     throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopOnAbort);
+  }
+  if (opts.signal?.aborted) {
+    // Ready just as the stop came: the listener has begun stopping it; wait for that before giving up.
+    await stop();
+    opts.signal.throwIfAborted();
   }
   return { bootstrapServers, saslSsl, origin: BrokerOrigin.started, pid, exited, stop };
 };

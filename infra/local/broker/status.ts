@@ -1,4 +1,5 @@
 import { type BrokerState, clearBrokerState, isProcessAlive, readBrokerState } from './broker-state.js';
+import { LOCAL_PATHS } from './paths.js';
 import { probeBroker } from './readiness.js';
 import { stopProcess } from './stop-process.js';
 
@@ -9,8 +10,8 @@ export interface BrokerStatus {
 }
 
 /** What the pid file says, and whether that broker is alive and answering. */
-export const brokerStatus = async (): Promise<BrokerStatus> => {
-  const state = readBrokerState();
+export const brokerStatus = async (stateFile: string = LOCAL_PATHS.state): Promise<BrokerStatus> => {
+  const state = readBrokerState(stateFile);
   const processAlive = state !== undefined && isProcessAlive(state.pid);
   const answering = processAlive && state !== undefined && (await probeBroker(state.bootstrapServers));
   return { state, processAlive, answering };
@@ -20,14 +21,16 @@ export const brokerStatus = async (): Promise<BrokerStatus> => {
  * Stops the broker recorded in the pid file, whoever started it (the `stop` command's job).
  * Returns the pid it stopped, or undefined when none was running.
  */
-export const stopRecordedBroker = async (): Promise<number | undefined> => {
-  const state = readBrokerState();
+export const stopRecordedBroker = async (
+  stateFile: string = LOCAL_PATHS.state,
+): Promise<number | undefined> => {
+  const state = readBrokerState(stateFile);
   if (state === undefined || !isProcessAlive(state.pid)) {
-    await clearBrokerState();
+    await clearBrokerState(stateFile);
     return undefined;
   }
   // Cleared first, so the foreground `start` that owns this broker sees a requested stop, not a crash.
-  await clearBrokerState();
+  await clearBrokerState(stateFile);
   await stopProcess(state.pid);
   return state.pid;
 };
