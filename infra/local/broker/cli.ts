@@ -61,7 +61,7 @@ const start = async (): Promise<void> => {
     process.exit(0);
   }
   if (!stopping) {
-    say(`the broker exited on its own (code ${code})\n${brokerLogTail(20)}`);
+    say(`the broker exited on its own (code ${code})\n${brokerLogTail(20, [paths.brokerLog, paths.jvmLog])}`);
     process.exit(1);
   }
 };

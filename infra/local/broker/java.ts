@@ -1,3 +1,4 @@
+import { parseJavaMajor } from '../preflight/versions.js';
 import { runCommand } from './run-command.js';
 
 const MIN_JAVA_MAJOR = 17;
@@ -5,10 +6,8 @@ const MIN_JAVA_MAJOR = 17;
 /** Fails early, with a message that says what to install, when `java` is missing or older than Kafka 4 needs. */
 export const assertJavaVersion = async (): Promise<void> => {
   const { lines } = await runCommand('java', ['-version']);
-  const match = /version "(\d+)(?:\.(\d+))?/.exec(lines.join('\n'));
-  // Java 8 reports "1.8.0_x", so the major version is the second number there.
-  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : Number.NaN;
-  if (!(major >= MIN_JAVA_MAJOR)) {
+  const major = parseJavaMajor(lines.join('\n'));
+  if (major === undefined || major < MIN_JAVA_MAJOR) {
     throw new Error(
       `Kafka 4 needs Java ${MIN_JAVA_MAJOR}+ on PATH, found: ${lines[0] ?? 'nothing'}. Install a JDK ${MIN_JAVA_MAJOR}+ or set KAFKA_BROKERS to use an existing cluster.`,
     );

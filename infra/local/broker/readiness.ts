@@ -7,8 +7,11 @@ import { LOCAL_PATHS } from './paths.js';
  * The last lines of the broker and JVM logs, for error messages that explain a failed start. The last ERROR
  * line goes first, because a stack trace alone often pushes the actual cause out of the tail.
  */
-export const brokerLogTail = (lineCount = 40): string =>
-  [LOCAL_PATHS.brokerLog, LOCAL_PATHS.jvmLog]
+export const brokerLogTail = (
+  lineCount = 40,
+  files: readonly string[] = [LOCAL_PATHS.brokerLog, LOCAL_PATHS.jvmLog],
+): string =>
+  files
     .filter((file) => existsSync(file))
     .map((file) => {
       const all = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -47,12 +50,12 @@ export const probeBroker = async (bootstrapServers: string, timeoutMs = 2_000): 
  */
 export const waitForBroker = async (
   bootstrapServers: string,
-  options: { timeoutMs: number; hasExited?: () => boolean },
+  options: { timeoutMs: number; hasExited?: () => boolean; logFiles?: readonly string[] },
 ): Promise<void> => {
   const deadline = Date.now() + options.timeoutMs;
   while (Date.now() < deadline) {
     if (options.hasExited?.()) {
-      throw new Error(`Kafka broker exited during start-up.\n${brokerLogTail()}`);
+      throw new Error(`Kafka broker exited during start-up.\n${brokerLogTail(40, options.logFiles)}`);
     }
     if (await probeBroker(bootstrapServers)) {
       return;
@@ -60,6 +63,6 @@ export const waitForBroker = async (
     await delay(250);
   }
   throw new Error(
-    `Kafka broker at ${bootstrapServers} was not ready within ${options.timeoutMs} ms.\n${brokerLogTail()}`,
+    `Kafka broker at ${bootstrapServers} was not ready within ${options.timeoutMs} ms.\n${brokerLogTail(40, options.logFiles)}`,
   );
 };

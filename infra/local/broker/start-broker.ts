@@ -207,6 +207,7 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
     await waitForBroker(bootstrapServers, {
       timeoutMs: options.readyTimeoutMs,
       hasExited: () => child.exitCode !== null || child.signalCode !== null,
+      logFiles: [paths.brokerLog, paths.jvmLog],
     });
   } catch (err) {
     await stop();
