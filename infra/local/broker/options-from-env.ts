@@ -15,7 +15,7 @@ const portFromEnv = (name: string, fallback: number | undefined): number | undef
   return port;
 };
 
-/** `KAFKA_LOCAL_HOME`: the broker's own directory instead of `.local/kafka`, for a second, independent stack. */
+/** `KAFKA_LOCAL_HOME`: the broker's directory instead of `.local/kafka`, for a second, independent stack. */
 export const brokerHomeFromEnv = (): string | undefined => process.env.KAFKA_LOCAL_HOME?.trim() || undefined;
 
 /**

@@ -129,9 +129,9 @@ const reuseIfRunning = async (timeoutMs: number, paths: BrokerPaths): Promise<Lo
 };
 
 /**
- * Gives the caller a running Kafka broker: the cluster named by `KAFKA_BROKERS` (unless `home` is given), else one this tool already
- * started (found through `.local/kafka/broker.json`), else a fresh single-node KRaft broker from the Maven
- * Central jars, started as a child JVM.
+ * Gives the caller a running Kafka broker: the cluster named by `KAFKA_BROKERS` (unless `home` is given),
+ * else one this tool already started (found through `broker.json` in its home), else a fresh single-node
+ * KRaft broker from the Maven Central jars, started as a child JVM.
  */
 export const startLocalBroker = async (opts: LocalBrokerOptions = {}): Promise<LocalBroker> => {
   // A caller that names its own home wants a broker of its own, whatever cluster the environment names.
