@@ -90,6 +90,20 @@ describe('the preflight CLI', () => {
     expect(run.output).not.toContain('Terraform');
   });
 
+  it('asks npm start for no Java or Maven when KAFKA_BROKERS names a cluster, but still asks npm test', async () => {
+    // Prepare
+    binDir = await mkdtemp(path.join(os.tmpdir(), 'orders-preflight-'));
+
+    // Act
+    const start = await runPreflight('start', binDir, { KAFKA_BROKERS: 'kafka.example:9092' });
+    const test = await runPreflight('test', binDir, { KAFKA_BROKERS: 'kafka.example:9092' });
+
+    // Assess
+    expect(start).toEqual({ code: 0, output: expect.stringContaining('1 tool found: Node.js') });
+    expect(test.code).toBe(1);
+    expect(test.output).toMatch(/MISSING +Java 17\+/);
+  });
+
   it('passes with one line when every tool is there, finding the browser on PATH', async () => {
     // Prepare
     binDir = await mkdtemp(path.join(os.tmpdir(), 'orders-preflight-'));

@@ -31,7 +31,10 @@ const main = async (): Promise<void> => {
   // The hooks print one line when all is well, so `npm test` output starts with the tests themselves.
   const lines =
     report.ok && purpose !== 'all'
-      ? [`${requirements.length} tools found: ${requirements.map((tool) => tool.title).join(', ')}`]
+      ? [
+          `${requirements.length} tool${requirements.length === 1 ? '' : 's'} found: ${requirements.map((tool) => tool.title).join(', ')}`,
+          ...notes,
+        ]
       : report.lines;
   process.stderr.write(`${lines.map((line) => (line ? `[preflight] ${line}` : '')).join('\n')}\n`);
   process.exitCode = report.ok ? 0 : 1;
