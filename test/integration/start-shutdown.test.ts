@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,10 +57,14 @@ const startNpmStart = async (): Promise<StartRun> => {
     home,
     exited,
     output: () => output,
-    brokerPid: () =>
-      existsSync(stateFile)
-        ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number }).pid
-        : undefined,
+    brokerPid: () => {
+      try {
+        return (JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number }).pid;
+      } catch {
+        // Not written yet, or written only in part.
+        return undefined;
+      }
+    },
   };
 };
 

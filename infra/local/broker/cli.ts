@@ -4,6 +4,7 @@ import { KAFKA_VERSION } from './kafka-version.js';
 import { brokerHomeFromEnv, brokerOptionsFromEnv } from './options-from-env.js';
 import { brokerPaths, LOCAL_PATHS } from './paths.js';
 import { brokerLogTail } from './readiness.js';
+import { stopRunningCommands } from './run-command.js';
 import { startLocalBroker } from './start-broker.js';
 import { brokerStatus, stopRecordedBroker } from './status.js';
 import { ensureTopics } from './topics.js';
@@ -25,10 +26,34 @@ const say = (message: string): void => {
   process.stderr.write(`[broker] ${message}\n`);
 };
 
+/** Ctrl-C before the broker answers: stop the one being started (and any tool run), then exit. */
+const stopWhileStarting = (controller: AbortController) => (signal: NodeJS.Signals) => {
+  say(`${signal}: stopping the broker being started...`);
+  controller.abort();
+  stopRunningCommands();
+};
+
 const start = async (): Promise<void> => {
   const startedAt = Date.now();
-  const broker = await startLocalBroker(brokerOptionsFromEnv());
+  const starting = new AbortController();
+  const onSignal = stopWhileStarting(starting);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const broker = await startLocalBroker({ ...brokerOptionsFromEnv(), signal: starting.signal }).catch(
+    (error: unknown) => {
+      if (!starting.signal.aborted) throw error;
+      say('stopped');
+      process.exit(0);
+    },
+  );
   const topics = await ensureTopics(broker.bootstrapServers);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (starting.signal.aborted) {
+    await broker.stop();
+    say('stopped');
+    process.exit(0);
+  }
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   say(`Kafka ${KAFKA_VERSION} ${broker.origin} at ${broker.bootstrapServers} in ${seconds}s`);
   if (broker.saslSsl) {

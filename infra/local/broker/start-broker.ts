@@ -179,6 +179,17 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
   if (pid === undefined) {
     throw new Error('could not spawn java for the Kafka broker');
   }
+  const stop = async (): Promise<void> => {
+    await stopProcess(pid, { exited });
+    const state = readBrokerState(paths.state);
+    if (state?.pid === pid) {
+      await clearBrokerState(paths.state);
+    }
+  };
+  // From the moment the JVM exists, a stop request stops it. That ends the wait below at its next probe,
+  // which then fails as "exited".
+  const stopOnAbort = (): void => void stop();
+  opts.signal?.addEventListener('abort', stopOnAbort, { once: true });
   const saslSsl: SaslSslEndpoint | undefined =
     tls && options.saslSslPort !== undefined
       ? {
@@ -188,22 +199,11 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
           password: LOCAL_SCRAM_PASSWORD,
         }
       : undefined;
-  await writeBrokerState(
-    { pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() },
-    paths.state,
-  );
-
-  const stop = async (): Promise<void> => {
-    await stopProcess(pid, { exited });
-    const state = readBrokerState(paths.state);
-    if (state?.pid === pid) {
-      await clearBrokerState(paths.state);
-    }
-  };
-  // Stopping the child ends the wait below at its next probe, which then fails as "exited".
-  const stopOnAbort = (): void => void stop();
-  opts.signal?.addEventListener('abort', stopOnAbort, { once: true });
   try {
+    await writeBrokerState(
+      { pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() },
+      paths.state,
+    );
     await waitForBroker(bootstrapServers, {
       timeoutMs: options.readyTimeoutMs,
       hasExited: () => child.exitCode !== null || child.signalCode !== null,

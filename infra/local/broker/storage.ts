@@ -4,8 +4,16 @@ import { join } from 'node:path';
 import { runCommandOrThrow } from './run-command.js';
 import { LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints). */
-const newClusterId = (): string => randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints).
+ * Like Kafka's own `Uuid.randomUuid()`, it never starts with '-': the storage tool would read such an id
+ * as an option and fail one first start in 64.
+ */
+export const newClusterId = (): string => {
+  let id = randomBytes(16).toString('base64url');
+  while (id.startsWith('-')) id = randomBytes(16).toString('base64url');
+  return id;
+};
 
 /**
  * Formats the KRaft log directory once. The SCRAM user is always written at format time (KRaft stores it in
