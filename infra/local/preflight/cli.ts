@@ -23,7 +23,10 @@ const main = async (): Promise<void> => {
   const external = purpose === Purpose.start ? process.env.KAFKA_BROKERS?.trim() : undefined;
   const skip: ToolId[] = external ? [Tool.java, Tool.maven] : [];
   const requirements = purpose === 'all' ? TOOL_REQUIREMENTS : requirementsFor(purpose, skip);
-  const checks = await probeTools(requirements.map((tool) => tool.id));
+  const checks = await probeTools(
+    requirements.map((tool) => tool.id),
+    { askVersions: purpose === 'all' },
+  );
   const notes = external
     ? [`KAFKA_BROKERS=${external}: no local broker, so Java and Maven are not checked`]
     : [];

@@ -1,28 +1,31 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import {
   type BrowserCandidate,
   type BrowserSearchInput,
   browserCandidates,
   describeSearch,
 } from './browser-candidates.js';
+import { isExecutableFile } from './find-executable.js';
 
 export type BrowserSearch =
   | { readonly found: true; readonly browser: BrowserCandidate }
   | { readonly found: false; readonly problem: string };
 
-const isExecutableFile = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-};
+// Playwright's default download folders. Without one of them (and without PLAYWRIGHT_BROWSERS_PATH) it has
+// installed no browser, and loading playwright-core to ask (seconds on a busy machine) can be skipped.
+const playwrightCacheExists = (env: NodeJS.ProcessEnv): boolean =>
+  env.PLAYWRIGHT_BROWSERS_PATH !== undefined ||
+  [
+    join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright'),
+    join(homedir(), 'Library', 'Caches', 'ms-playwright'),
+  ].some((dir) => existsSync(dir));
 
 // playwright-core knows the one revision it drives best; it is loaded only here, so a caller that never
 // looks for a browser (npm start) does not pay for it.
-const playwrightChromiumPath = async (): Promise<string | undefined> => {
+const playwrightChromiumPath = async (env: NodeJS.ProcessEnv): Promise<string | undefined> => {
+  if (!playwrightCacheExists(env)) return undefined;
   try {
     const { chromium } = await import('playwright-core');
     return chromium.executablePath() || undefined;
@@ -37,7 +40,7 @@ export const browserSearchInput = async (
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BrowserSearchInput> => ({
   chromiumPath: env.CHROMIUM_PATH,
-  playwrightPath: env.CHROMIUM_PATH?.trim() ? undefined : await playwrightChromiumPath(),
+  playwrightPath: env.CHROMIUM_PATH?.trim() ? undefined : await playwrightChromiumPath(env),
   pathVariable: env.PATH,
   platform: process.platform,
   homeDir: homedir(),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { findBrowser } from './find-browser.js';
-import { ToolId as Tool, type ToolId } from './requirements.js';
+import { findOnPath } from './find-executable.js';
+import { TOOL_REQUIREMENTS, ToolId as Tool, type ToolId } from './requirements.js';
 import { firstVersion, parseJavaMajor } from './versions.js';
 
 /** What probing one tool found: its version and where it is, or why it is unusable. */
@@ -49,25 +50,51 @@ const versionOf = async (
   return { id, found: true, version: parse(result.output) };
 };
 
-const probeBrowser = async (): Promise<ToolCheck> => {
+const probeBrowser = async (askVersion: boolean): Promise<ToolCheck> => {
   const search = await findBrowser();
   if (!search.found) return { id: Tool.browser, found: false, problem: search.problem };
   const { path, source } = search.browser;
+  const where = `${path} (${source})`;
+  if (!askVersion) return { id: Tool.browser, found: true, where };
   const check = await versionOf(Tool.browser, path, ['--version']);
-  return check.found ? { ...check, where: `${path} (${source})` } : check;
+  return check.found ? { ...check, where } : check;
 };
 
-const probes: Record<ToolId, () => Promise<ToolCheck>> = {
+const COMMANDS: Partial<Record<ToolId, string>> = {
+  [Tool.maven]: 'mvn',
+  [Tool.cfnLint]: 'cfn-lint',
+  [Tool.shellcheck]: 'shellcheck',
+};
+
+/** Finds a tool on PATH without starting it: enough when any version will do. */
+const locate = (id: ToolId, command: string): ToolCheck => {
+  const where = findOnPath(command);
+  return where ? { id, found: true, where } : { id, found: false, problem: `${command} is not on PATH` };
+};
+
+const versionProbes: Record<ToolId, () => Promise<ToolCheck>> = {
   [Tool.node]: async () => ({ id: Tool.node, found: true, version: process.versions.node }),
   [Tool.java]: () =>
     versionOf(Tool.java, 'java', ['-version'], (output) => parseJavaMajor(output)?.toString()),
   [Tool.maven]: () => versionOf(Tool.maven, 'mvn', ['-v']),
-  [Tool.browser]: probeBrowser,
+  [Tool.browser]: () => probeBrowser(true),
   [Tool.terraform]: () => versionOf(Tool.terraform, 'terraform', ['version']),
   [Tool.cfnLint]: () => versionOf(Tool.cfnLint, 'cfn-lint', ['--version']),
   [Tool.shellcheck]: () => versionOf(Tool.shellcheck, 'shellcheck', ['--version']),
 };
 
-/** Probes the given tools at once; the slowest one (a JVM start for Maven) sets the time. */
-export const probeTools = (ids: readonly ToolId[]): Promise<ToolCheck[]> =>
-  Promise.all(ids.map((id) => probes[id]()));
+const probe = (id: ToolId, askVersions: boolean): Promise<ToolCheck> => {
+  const needsVersion = TOOL_REQUIREMENTS.find((tool) => tool.id === id)?.minVersion !== undefined;
+  if (askVersions || needsVersion) return versionProbes[id]();
+  if (id === Tool.browser) return probeBrowser(false);
+  const command = COMMANDS[id];
+  return command ? Promise.resolve(locate(id, command)) : versionProbes[id]();
+};
+
+/**
+ * Probes the given tools at once. With `askVersions` every tool is run for its version (`npm run doctor`);
+ * without, only tools with a minimum version are run and the rest are just found on PATH, so the npm hooks
+ * cost a second, not the start-up time of Maven's JVM and cfn-lint's Python.
+ */
+export const probeTools = (ids: readonly ToolId[], { askVersions = true } = {}): Promise<ToolCheck[]> =>
+  Promise.all(ids.map((id) => probe(id, askVersions)));

@@ -26,8 +26,10 @@ const verdictOf = (requirement: ToolRequirement, check: ToolCheck | undefined): 
   if (!check.found) return { requirement, ok: false, detail: check.problem };
   const where = check.where ? ` at ${check.where}` : '';
   const { minVersion } = requirement;
-  if (minVersion === undefined)
-    return { requirement, ok: true, detail: `${check.version ?? 'found'}${where}` };
+  if (minVersion === undefined) {
+    const detail = check.version ? `${check.version}${where}` : `found${where}`;
+    return { requirement, ok: true, detail };
+  }
   if (check.version === undefined) {
     return { requirement, ok: false, detail: `found${where}, but its version could not be read` };
   }
