@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NullValueError, OrderValidationError, UndecodableRecordError } from './errors.js';
+import { expectedFailure, NullValueError, OrderValidationError, UndecodableRecordError } from './errors.js';
 
 /**
  * Deterministic failure knobs, so the demo and the tests are reproducible. They live in the order
@@ -52,19 +52,23 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * never put into the message: they may hold personal data, and the DLQ record keeps them anyway.
  */
 export const parseOrderValue = (value: Uint8Array | null): Order => {
-  if (value === null) throw new NullValueError();
-  if (value.byteLength === 0) throw new UndecodableRecordError('record value is empty');
+  if (value === null) throw expectedFailure(NullValueError, 'record value is null');
+  if (value.byteLength === 0) throw expectedFailure(UndecodableRecordError, 'record value is empty');
   let text: string;
   try {
     text = utf8.decode(value);
   } catch (cause) {
-    throw new UndecodableRecordError(`record value is not UTF-8 (${value.byteLength} bytes)`, { cause });
+    throw expectedFailure(UndecodableRecordError, `record value is not UTF-8 (${value.byteLength} bytes)`, {
+      cause,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new UndecodableRecordError(`record value is not JSON (${value.byteLength} bytes)`, { cause });
+    throw expectedFailure(UndecodableRecordError, `record value is not JSON (${value.byteLength} bytes)`, {
+      cause,
+    });
   }
   return validateOrder(json);
 };
@@ -73,7 +77,7 @@ export const parseOrderValue = (value: Uint8Array | null): Order => {
 export const validateOrder = (json: unknown): Order => {
   const result = orderSchema.safeParse(json);
   if (!result.success) {
-    throw new OrderValidationError(`invalid order: ${formatIssues(result.error.issues)}`, {
+    throw expectedFailure(OrderValidationError, `invalid order: ${formatIssues(result.error.issues)}`, {
       cause: result.error.issues,
     });
   }

@@ -1,4 +1,4 @@
-import { PermanentProcessingError, TransientProcessingError } from './errors.js';
+import { expectedFailure, PermanentProcessingError, TransientProcessingError } from './errors.js';
 import type { Order } from './order-schema.js';
 
 export interface ProcessingContext {
@@ -24,16 +24,21 @@ export type ProcessOrder = (order: Order, context: ProcessingContext) => Promise
  */
 export const processOrder: ProcessOrder = async (order, { attempt, redriveCount }) => {
   if (order.simulate?.permanentFailure === true) {
-    throw new PermanentProcessingError(`order ${order.orderId} is rejected (simulate.permanentFailure)`);
+    throw expectedFailure(
+      PermanentProcessingError,
+      `order ${order.orderId} is rejected (simulate.permanentFailure)`,
+    );
   }
   if (order.simulate?.failUntilRedriven === true && (redriveCount ?? 0) === 0) {
-    throw new PermanentProcessingError(
+    throw expectedFailure(
+      PermanentProcessingError,
       `order ${order.orderId} is rejected until redriven (simulate.failUntilRedriven)`,
     );
   }
   const transientFailures = order.simulate?.transientFailures ?? 0;
   if (attempt <= transientFailures) {
-    throw new TransientProcessingError(
+    throw expectedFailure(
+      TransientProcessingError,
       `order ${order.orderId} failed transiently on attempt ${attempt} of ${transientFailures} planned failures`,
     );
   }
