@@ -22,7 +22,7 @@ export interface FunctionBundle {
   readonly coldInitMs: number;
 }
 
-interface EsbuildSettings {
+export interface EsbuildSettings {
   readonly minify: boolean;
   readonly target: string;
   readonly platform: Platform;
@@ -80,50 +80,94 @@ const coldInitMs = async (bundle: string): Promise<number> => {
   return value;
 };
 
+export interface BuiltBundle {
+  readonly name: string;
+  readonly entry: string;
+  readonly outfile: string;
+  readonly kb: number;
+}
+
+export interface BuiltBundles {
+  readonly bundles: readonly BuiltBundle[];
+  readonly settings: EsbuildSettings;
+  /** Builds a one-off entry with the same settings (the SDK comparison); returns its file. */
+  build(name: string, contents: string, external: readonly string[]): Promise<string>;
+  /** Deletes the bundles. */
+  remove(): Promise<void>;
+}
+
 /**
  * Bundles each function of serverless.yml whose handler file exists, with the same esbuild settings
- * serverless-esbuild uses, and measures its minified size and its cold init (median of `runs` processes).
+ * serverless-esbuild uses, into a temporary directory whose node_modules stands in for the runtime's.
  */
-export const measureBundles = async (options: { runs: number }): Promise<FunctionBundle[]> => {
+export const buildBundles = async (): Promise<BuiltBundles> => {
   const { settings, functions } = await readServerless();
   const outdir = await mkdtemp(path.join(os.tmpdir(), 'bench-bundles-'));
-  try {
-    // The Lambda runtime provides the excluded `@aws-sdk/*`; here the repo's node_modules stands in for it.
-    await symlink(path.join(repoRoot, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
-    const results: FunctionBundle[] = [];
-    for (const fn of functions) {
-      if (!existsSync(path.join(repoRoot, fn.entry))) {
-        progress(`bundles: ${fn.name} skipped, ${fn.entry} does not exist`);
-        continue;
-      }
-      const outfile = path.join(outdir, `${fn.name}.mjs`);
-      await build({
-        entryPoints: [path.join(repoRoot, fn.entry)],
-        outfile,
-        bundle: true,
-        minify: settings.minify,
-        sourcemap: false,
-        platform: settings.platform,
-        target: settings.target,
-        format: settings.format,
-        banner: { js: settings.banner },
-        external: settings.external,
-        logLevel: 'error',
-      });
-      const kb = (await stat(outfile)).size / 1024;
-      const samples: number[] = [];
-      for (let index = 0; index < options.runs; index += 1) samples.push(await coldInitMs(outfile));
-      progress(`bundles: ${fn.name} ${kb.toFixed(1)} KB, cold init median ${median(samples).toFixed(1)} ms`);
-      results.push({
-        name: fn.name,
-        entry: fn.entry,
-        kb,
-        coldInitSamplesMs: samples,
-        coldInitMs: median(samples),
-      });
+  // The Lambda runtime provides the excluded `@aws-sdk/*`; here the repo's node_modules stands in for it.
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+  const options = (external: readonly string[]) => ({
+    bundle: true,
+    minify: settings.minify,
+    sourcemap: false,
+    platform: settings.platform,
+    target: settings.target,
+    format: settings.format,
+    banner: { js: settings.banner },
+    external: [...external],
+    logLevel: 'error' as const,
+  });
+  const bundles: BuiltBundle[] = [];
+  for (const fn of functions) {
+    if (!existsSync(path.join(repoRoot, fn.entry))) {
+      progress(`bundles: ${fn.name} skipped, ${fn.entry} does not exist`);
+      continue;
     }
-    return results;
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
+    const outfile = path.join(outdir, `${fn.name}.mjs`);
+    await build({ ...options(settings.external), entryPoints: [path.join(repoRoot, fn.entry)], outfile });
+    bundles.push({ ...fn, outfile, kb: (await stat(outfile)).size / 1024 });
   }
+  return {
+    bundles,
+    settings,
+    build: async (name, contents, external) => {
+      const outfile = path.join(outdir, `${name}.mjs`);
+      await build({
+        ...options(external),
+        stdin: { contents, resolveDir: repoRoot, loader: 'ts' },
+        outfile,
+      });
+      return outfile;
+    },
+    remove: () => rm(outdir, { recursive: true, force: true }),
+  };
+};
+
+/** Measures each built bundle's size and its cold init (median of `runs` fresh processes). */
+export const measureBundles = async (
+  built: BuiltBundles,
+  options: { runs: number },
+): Promise<FunctionBundle[]> => {
+  const results: FunctionBundle[] = [];
+  for (const bundle of built.bundles) {
+    const samples: number[] = [];
+    for (let index = 0; index < options.runs; index += 1) samples.push(await coldInitMs(bundle.outfile));
+    progress(
+      `bundles: ${bundle.name} ${bundle.kb.toFixed(1)} KB, cold init median ${median(samples).toFixed(1)} ms`,
+    );
+    results.push({
+      name: bundle.name,
+      entry: bundle.entry,
+      kb: bundle.kb,
+      coldInitSamplesMs: samples,
+      coldInitMs: median(samples),
+    });
+  }
+  return results;
+};
+
+/** The cold import of one file, median of `runs` fresh processes (exported for the SDK comparison). */
+export const medianColdImportMs = async (file: string, runs: number): Promise<number> => {
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index += 1) samples.push(await coldInitMs(file));
+  return median(samples);
 };
