@@ -157,7 +157,7 @@ export const measureIoBound = async (options: {
 
 /**
  * `batch_ms` with the handler logging at INFO: a line per record and per failure. The lines are
- * built and serialised by Powertools as on Lambda; their write to stdout is swallowed here, so the
+ * built and serialised by Powertools as on Lambda; their write to stdout and stderr is swallowed here, so the
  * bench's own output stays readable, and the bytes are counted.
  */
 export const measureBatchLatencyAtInfo = async (options: {
@@ -170,17 +170,21 @@ export const measureBatchLatencyAtInfo = async (options: {
   // The logger reads its level when it is created, so this handler logs at INFO; same config, same producer.
   const handler = createConsumerHandler({ role: 'main', config: getConfig() });
   process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
-  const write = process.stdout.write;
+  // Powertools writes INFO to stdout and WARN to stderr; both are counted and swallowed.
   let bytes = 0;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  const swallow = ((chunk: string | Uint8Array) => {
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     return true;
   }) as typeof process.stdout.write;
+  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+  process.stdout.write = swallow;
+  process.stderr.write = swallow;
   try {
     const warmup = 3;
     const latency = await measureBatchLatency({ ...options, handler, warmup, label: 'batch (INFO)' });
     return { ...latency, logBytesPerBatch: bytes / (warmup + options.samples) };
   } finally {
-    process.stdout.write = write;
+    process.stdout.write = writes.stdout;
+    process.stderr.write = writes.stderr;
   }
 };
