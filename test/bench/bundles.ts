@@ -92,6 +92,12 @@ export interface BuiltBundles {
   readonly settings: EsbuildSettings;
   /** Builds a one-off entry with the same settings (the SDK comparison); returns its file. */
   build(name: string, contents: string, external: readonly string[]): Promise<string>;
+  /**
+   * Builds a function's entry as serverless.yml would with esbuild `splitting` on (what a lazy
+   * `import()` loads becomes its own chunk); returns the entry file. For comparison only: the
+   * functions are packaged as one file each.
+   */
+  buildSplit(bundle: BuiltBundle, external: readonly string[]): Promise<string>;
   /** Deletes the bundles. */
   remove(): Promise<void>;
 }
@@ -137,6 +143,19 @@ export const buildBundles = async (): Promise<BuiltBundles> => {
         outfile,
       });
       return outfile;
+    },
+    buildSplit: async (bundle, external) => {
+      const dir = path.join(outdir, `split-${bundle.name}-${external.length}`);
+      await build({
+        ...options(external),
+        entryPoints: [path.join(repoRoot, bundle.entry)],
+        outdir: dir,
+        splitting: true,
+        outExtension: { '.js': '.mjs' },
+      });
+      // Chunks resolve `@aws-sdk/*` from the directory they sit in, as from the runtime's copy.
+      await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      return path.join(dir, `${path.basename(bundle.entry, '.ts')}.mjs`);
     },
     remove: () => rm(outdir, { recursive: true, force: true }),
   };

@@ -7,6 +7,12 @@ export interface SdkImport {
   /** The same client bundled, tree-shaken and minified with the functions' esbuild settings. */
   readonly bundledMs: number;
   readonly bundledKb: number;
+  /** Cold init of each consumer built with esbuild `splitting`, SDK external and bundled. */
+  readonly split: readonly {
+    readonly name: string;
+    readonly externalMs: number;
+    readonly bundledMs: number;
+  }[];
 }
 
 // What a SASL batch does on its first publish: load the client and create it.
@@ -27,9 +33,18 @@ export const measureSdkImport = async (
   const external = await built.build('sdk-external', entry, ['@aws-sdk/*']);
   const bundled = await built.build('sdk-bundled', entry, []);
   const { stat } = await import('node:fs/promises');
+  const split = [];
+  for (const bundle of built.bundles.filter((candidate) => candidate.name !== 'ui')) {
+    split.push({
+      name: bundle.name,
+      externalMs: await medianColdImportMs(await built.buildSplit(bundle, ['@aws-sdk/*']), options.runs),
+      bundledMs: await medianColdImportMs(await built.buildSplit(bundle, []), options.runs),
+    });
+  }
   return {
     externalMs: await medianColdImportMs(external, options.runs),
     bundledMs: await medianColdImportMs(bundled, options.runs),
     bundledKb: (await stat(bundled)).size / 1024,
+    split,
   };
 };
