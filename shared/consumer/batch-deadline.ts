@@ -22,9 +22,12 @@ export interface DeadlineTimer {
   readonly budgetMs: number;
   /** Aborted when the deadline passes; handed to the business step so abandoned work stops. */
   readonly signal: AbortSignal;
-  /** Resolves when the deadline passes; never rejects. */
-  readonly reached: Promise<void>;
+  /** Resolves to `deadlineReached` when the deadline passes; never rejects. One for the whole batch. */
+  readonly reached: Promise<typeof deadlineReached>;
 }
+
+/** What `reached` resolves to, so a race against a step's own result tells the two apart. */
+export const deadlineReached: unique symbol = Symbol('deadline reached');
 
 /** `budgetMs` reads the budget left now; on Lambda it is the context's remaining time minus a reserve. */
 export const startBatchDeadline = (clock: Clock, budgetMs: () => number): BatchDeadline => {
@@ -36,10 +39,10 @@ export const startBatchDeadline = (clock: Clock, budgetMs: () => number): BatchD
     const budget = remainingMs();
     const controller = new AbortController();
     let fire: () => void = () => undefined;
-    const reached = new Promise<void>((resolve) => {
+    const reached = new Promise<typeof deadlineReached>((resolve) => {
       fire = () => {
         controller.abort();
-        resolve();
+        resolve(deadlineReached);
       };
     });
     armed = { budgetMs: budget, signal: controller.signal, reached };

@@ -7,7 +7,7 @@ import { parseOrderValue } from '../domain/order-schema.js';
 import type { ProcessOrder } from '../domain/process-order.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Topics } from '../domain/topics.js';
-import { type BatchDeadline, startBatchDeadline } from './batch-deadline.js';
+import { type BatchDeadline, deadlineReached, startBatchDeadline } from './batch-deadline.js';
 import type { Clock } from './clock.js';
 import { runKeyOrdered } from './key-ordered.js';
 
@@ -145,12 +145,12 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
     const order = parseOrderValue(record.value);
     fields.orderId = order.orderId;
     await processWithinDeadline(run.deadline, (signal) =>
-      deps.processOrder(order, {
-        attempt,
-        eventId,
-        ...(previous?.redrive ? { redriveCount: previous.redrive.count } : {}),
-        signal,
-      }),
+      deps.processOrder(
+        order,
+        previous?.redrive
+          ? { attempt, eventId, redriveCount: previous.redrive.count, signal }
+          : { attempt, eventId, signal },
+      ),
     );
     counts.processed += 1;
     if (run.infoOn) deps.logger.info('processed', fields);
@@ -223,8 +223,7 @@ const processWithinDeadline = async (
     );
   }
   const timer = deadline.timer();
-  const finished = await Promise.race([step(timer.signal).then(() => true), timer.reached.then(() => false)]);
-  if (!finished) {
+  if ((await Promise.race([step(timer.signal), timer.reached])) === deadlineReached) {
     throw expectedFailure(
       ProcessingTimeoutError,
       `processing did not finish within the invocation's budget of ${timer.budgetMs} ms`,

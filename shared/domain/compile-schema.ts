@@ -129,15 +129,19 @@ const compileObject = (def: Def): Compiled | undefined => {
     if (compiled === undefined) return undefined;
     entries.push([key, compiled]);
   }
-  const known = new Set(entries.map(([key]) => key));
+  // Plain arrays and indexed loops: this runs for every record.
+  const keys = entries.map(([key]) => key);
+  const parsers = entries.map(([, compiled]) => compiled);
+  const known = new Set(keys);
   const strict = def.unknownKeys === 'strict';
   return (input) => {
     if (!isPlainObject(input)) return rejected;
     if (strict) for (const key in input) if (!known.has(key)) return rejected;
     // Output keys in shape order; a key is set when present in the input or given a value, as zod does.
     const output: Record<string, unknown> = {};
-    for (const [key, compiled] of entries) {
-      const value = compiled(input[key]);
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index] as string;
+      const value = (parsers[index] as Compiled)(input[key]);
       if (value === rejected) return rejected;
       if (value !== undefined || key in input) output[key] = value;
     }
