@@ -8,8 +8,8 @@ export interface ProcessingContext {
   /** How often an operator redrove this record from the DLQ; absent when never. */
   readonly redriveCount?: number;
   /**
-   * Aborted when the invocation's time budget for this record runs out; the record is then retried.
-   * Pass it to HTTP clients and SDK calls so abandoned work stops.
+   * Aborted when the batch's time budget runs out (one signal for the whole batch); the records still
+   * running are then retried. Pass it to HTTP clients and SDK calls so abandoned work stops.
    */
   readonly signal?: AbortSignal;
 }
