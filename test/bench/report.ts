@@ -58,6 +58,7 @@ export const toJson = (results: BenchResults) => {
     batch_ms_p95: round(batch.p95),
     bundle_kb: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.kb)])),
     cold_init_ms: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.coldInitMs)])),
+    cold_init_cpu_ms: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.coldInitCpuMs)])),
     ui_refresh_ms_p50: ui.refreshP50 === null ? null : round(ui.refreshP50),
     ui_refresh_ms_p95: ui.refreshP95 === null ? null : round(ui.refreshP95),
     ui_page_kb: ui.pageKb === null ? null : round(ui.pageKb),
@@ -128,7 +129,7 @@ export const renderTable = (results: BenchResults): string => {
     ...bundles.map((bundle): [string, string, string] => [
       `${bundle.name} bundle / cold init`,
       `${decimal(bundle.kb)} KB / ${decimal(bundle.coldInitMs)} ms`,
-      `${bundle.entry}, median of ${bundle.coldInitSamplesMs.length} fresh processes`,
+      `${bundle.entry}, median of ${bundle.coldInitSamplesMs.length} fresh processes; CPU ${decimal(bundle.coldInitCpuMs)} ms`,
     ]),
     [
       'ui refresh ms p50 / p95',
