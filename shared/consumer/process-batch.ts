@@ -3,8 +3,8 @@ import { expectedFailure, ProcessingTimeoutError } from '../domain/errors.js';
 import { decodeFailureHeaders, eventIdFor, type FailureState } from '../domain/failure-headers.js';
 import { type OutboundMessage, originOf, routeFailure } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { parseOrderValue } from '../domain/order-schema.js';
-import type { ProcessOrder } from '../domain/process-order.js';
+import { type Order, parseOrderValue } from '../domain/order-schema.js';
+import type { ProcessingContext, ProcessOrder } from '../domain/process-order.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Topics } from '../domain/topics.js';
 import { type BatchDeadline, deadlineReached, startBatchDeadline } from './batch-deadline.js';
@@ -111,19 +111,26 @@ export const processBatch = async (
   };
 };
 
+/** The fields of every per-record log line; built only when a line is written. */
+const recordFields = (
+  record: ConsumedRecord,
+  attempt: number,
+  eventId: string,
+  orderId: string | undefined,
+): Record<string, unknown> => ({
+  orderId: orderId ?? record.key?.toString('utf8'),
+  topic: record.topic,
+  partition: record.partition,
+  offset: record.offset,
+  attempt,
+  eventId,
+});
+
 const processRecord = async (run: BatchRun, record: ConsumedRecord, index: number): Promise<void> => {
   const { deps, options, counts } = run;
   const previous = decodeFailureHeaders(record.headers);
   const attempt = (previous?.attempt ?? 0) + 1;
   const eventId = previous?.eventId ?? eventIdFor(originOf(record));
-  const fields: Record<string, unknown> = {
-    orderId: record.key?.toString('utf8'),
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    attempt,
-    eventId,
-  };
   if (options.waitUntilDue && previous?.dueAt !== undefined) {
     // A due time is never further out than the policy's cap from the failure that set it, so a
     // forged or misconfigured header cannot park a record for good.
@@ -137,25 +144,25 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
         headers: { ...record.headers },
       };
       counts.deferred += 1;
-      if (run.infoOn) deps.logger.info('deferred', { ...fields, dueAt });
+      if (run.infoOn)
+        deps.logger.info('deferred', { ...recordFields(record, attempt, eventId, undefined), dueAt });
       return;
     }
   }
+  let orderId: string | undefined;
   try {
     const order = parseOrderValue(record.value);
-    fields.orderId = order.orderId;
-    await processWithinDeadline(run.deadline, (signal) =>
-      deps.processOrder(
-        order,
-        previous?.redrive
-          ? { attempt, eventId, redriveCount: previous.redrive.count, signal }
-          : { attempt, eventId, signal },
-      ),
+    orderId = order.orderId;
+    await processWithinDeadline(
+      run.deadline,
+      deps.processOrder,
+      order,
+      previous?.redrive ? { attempt, eventId, redriveCount: previous.redrive.count } : { attempt, eventId },
     );
     counts.processed += 1;
-    if (run.infoOn) deps.logger.info('processed', fields);
+    if (run.infoOn) deps.logger.info('processed', recordFields(record, attempt, eventId, orderId));
   } catch (error) {
-    routeFailed(run, record, index, previous, error, fields);
+    routeFailed(run, record, index, previous, error, () => recordFields(record, attempt, eventId, orderId));
   }
 };
 
@@ -165,7 +172,7 @@ const routeFailed = (
   index: number,
   previous: FailureState | undefined,
   error: unknown,
-  fields: Record<string, unknown>,
+  fields: () => Record<string, unknown>,
 ): void => {
   const { deps, counts } = run;
   const routed = routeFailure({
@@ -182,12 +189,12 @@ const routeFailed = (
   if (routed.decision.action === 'retry') {
     counts.retried += 1;
     if (run.warnOn)
-      deps.logger.warn('retry scheduled', { ...fields, ...errorFields, dueAt: routed.decision.dueAt });
+      deps.logger.warn('retry scheduled', { ...fields(), ...errorFields, dueAt: routed.decision.dueAt });
   } else {
     counts.deadLettered += 1;
     run.byReason[routed.decision.reason] = (run.byReason[routed.decision.reason] ?? 0) + 1;
     if (run.warnOn)
-      deps.logger.warn('dead-lettered', { ...fields, ...errorFields, reason: routed.decision.reason });
+      deps.logger.warn('dead-lettered', { ...fields(), ...errorFields, reason: routed.decision.reason });
   }
 };
 
@@ -214,7 +221,9 @@ const waitUntilDue = async (dueAt: number, clock: Clock, deadline: BatchDeadline
  */
 const processWithinDeadline = async (
   deadline: BatchDeadline,
-  step: (signal: AbortSignal) => Promise<void>,
+  processOrder: ProcessOrder,
+  order: Order,
+  context: Omit<ProcessingContext, 'signal'>,
 ): Promise<void> => {
   if (deadline.remainingMs() <= 0) {
     throw expectedFailure(
@@ -223,7 +232,8 @@ const processWithinDeadline = async (
     );
   }
   const timer = deadline.timer();
-  if ((await Promise.race([step(timer.signal), timer.reached])) === deadlineReached) {
+  const step = processOrder(order, { ...context, signal: timer.signal });
+  if ((await Promise.race([step, timer.reached])) === deadlineReached) {
     throw expectedFailure(
       ProcessingTimeoutError,
       `processing did not finish within the invocation's budget of ${timer.budgetMs} ms`,
