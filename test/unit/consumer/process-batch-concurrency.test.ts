@@ -200,4 +200,31 @@ describe('processBatch with key-ordered concurrency', () => {
       expect(calledAt.get(`k${index}`)).toBeGreaterThanOrEqual(T0 + ms);
     });
   });
+
+  it('sets one timer for the batch and times out every record still running when it fires', async () => {
+    // Prepare: 100 ms of budget and a business step that never finishes, for five keys
+    const clock = new FakeClock(T0);
+    const setTimer = vi.spyOn(clock, 'setTimer');
+    const signals: AbortSignal[] = [];
+    const { deps, publish } = setup(async (_order, context) => {
+      if (context.signal) signals.push(context.signal);
+      await new Promise(() => undefined);
+    }, clock);
+
+    // Act
+    const summary = await processBatch(batch(['a', 'b', 'c', 'd', 'e']), deps, {
+      ...options(16),
+      remainingTimeMs: () => 5_100,
+    });
+
+    // Assess
+    expect(setTimer).toHaveBeenCalledTimes(1);
+    expect(summary).toMatchObject({ processed: 0, retried: 5 });
+    expect(new Set(signals).size).toBe(1);
+    expect(signals[0]?.aborted).toBe(true);
+    const classes = (publish.mock.calls[0]?.[0] ?? []).map((m) =>
+      m.headers[FailureHeader.errorClass]?.toString(),
+    );
+    expect(classes).toEqual(Array(5).fill('ProcessingTimeoutError'));
+  });
 });
