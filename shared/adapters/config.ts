@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly clientId: string;
   readonly topics: Topics;
   readonly retryPolicy: RetryPolicy;
+  /** Records of different keys a consumer processes at once (`PROCESSING_CONCURRENCY`). */
+  readonly processingConcurrency: number;
   /** SSM parameter holding the UI access token (AWS); locally the token comes from `UI_ACCESS_TOKEN`. */
   readonly uiTokenParameter?: string;
   readonly uiAccessToken?: string;
@@ -32,10 +34,21 @@ const defaults = {
   brokers: 'localhost:9092',
   clientId: 'orders-dlq',
   securityProtocol: SecurityProtocol.plaintext,
-} as const satisfies { brokers: string; clientId: string; securityProtocol: SecurityProtocol };
+  processingConcurrency: 16,
+} as const satisfies {
+  brokers: string;
+  clientId: string;
+  securityProtocol: SecurityProtocol;
+  processingConcurrency: number;
+};
 
 const definedOnly = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+const atLeastOne = (name: string, value: number): number => {
+  if (value < 1) throw new Error(`Environment variable ${name} must be at least 1, got "${value}"`);
+  return value;
+};
 
 /** Reads and validates the whole configuration. Pure over `env`, so it is unit-tested directly. */
 export const readConfig = (env: Env): AppConfig => {
@@ -75,6 +88,10 @@ export const readConfig = (env: Env): AppConfig => {
           baseDelayMs: integer(env, 'RETRY_BASE_DELAY_MS', defaultRetryPolicy.baseDelayMs),
           maxDelayMs: integer(env, 'RETRY_MAX_DELAY_MS', defaultRetryPolicy.maxDelayMs),
         }),
+      ),
+      processingConcurrency: atLeastOne(
+        'PROCESSING_CONCURRENCY',
+        integer(env, 'PROCESSING_CONCURRENCY', defaults.processingConcurrency),
       ),
       uiTokenParameter: optionalString(env, 'UI_TOKEN_PARAMETER'),
       uiAccessToken: optionalString(env, 'UI_ACCESS_TOKEN'),

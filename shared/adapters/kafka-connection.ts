@@ -1,23 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { type AppConfig, SecurityProtocol } from './config.js';
+import { readJsonSecret } from './secrets.js';
 
 interface ScramSecret {
   username: string;
   password: string;
 }
-
-// Secrets are cached for five minutes: a rotated password is picked up without a redeploy, and a
-// warm container does not call Secrets Manager on every invocation.
-const secretMaxAgeSeconds = 300;
-
-const readJsonSecret = async <T>(secretId: string): Promise<T> => {
-  // Imported lazily: the local runner never needs the AWS SDK, and cold starts that use PLAINTEXT skip it.
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const value: unknown = await getSecret(secretId, { transform: 'json', maxAge: secretMaxAgeSeconds });
-  if (value === undefined || value === null) throw new Error(`secret ${secretId} is empty`);
-  return value as T;
-};
 
 const resolveSasl = async (config: AppConfig): Promise<SASLOptions> => {
   const { auth } = config;

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BatchSummary } from '../consumer/process-batch.js';
+import type { BatchSummary } from '../domain/batch-summary.js';
 
 /** EMF metrics for one handler; the namespace comes from POWERTOOLS_METRICS_NAMESPACE. */
 export const createMetrics = (): Metrics =>

@@ -3,12 +3,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../adapters/config.js';
+import { publishAllLazily } from '../adapters/lazy-publish.js';
 import { createLogger } from '../adapters/logger.js';
 import { createMetrics, recordBatchMetrics } from '../adapters/metrics.js';
-import { publishAll } from '../adapters/producer.js';
+import type { BatchSummary } from '../domain/batch-summary.js';
 import { decodeKafkaEvent, type LambdaKafkaEvent } from '../domain/kafka-event.js';
 import { processOrder as defaultProcessOrder, type ProcessOrder } from '../domain/process-order.js';
-import { type BatchSummary, processBatch, systemClock } from './process-batch.js';
+import { systemClock } from './clock.js';
+import { processBatch } from './process-batch.js';
 
 export interface ConsumerHandlerOptions {
   /** `main` consumes orders.v1; `retry` consumes orders.retry and honours due times. */
@@ -41,7 +43,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
           processOrder,
           policy: config.retryPolicy,
           topics: config.topics,
-          publish: (messages) => publishAll(config, messages),
+          publish: (messages) => publishAllLazily(config, messages),
           logger,
           clock: systemClock,
           random: Math.random,
@@ -50,6 +52,7 @@ export const createConsumerHandler = (options: ConsumerHandlerOptions) => {
           waitUntilDue: options.role === 'retry',
           remainingTimeMs: () => context.getRemainingTimeInMillis(),
           reserveMs: publishReserveMs,
+          concurrency: config.processingConcurrency,
         },
       );
       recordBatchMetrics(metrics, summary);

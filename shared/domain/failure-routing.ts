@@ -1,11 +1,4 @@
-import {
-  errorKindOf,
-  isRetryable,
-  NullValueError,
-  OrderValidationError,
-  toError,
-  UndecodableRecordError,
-} from './errors.js';
+import { deadLetterReasonOf, errorKindOf, isRetryable, toError } from './errors.js';
 import {
   encodeFailureHeaders,
   eventIdFor,
@@ -14,7 +7,7 @@ import {
   userHeaders,
 } from './failure-headers.js';
 import type { ConsumedRecord } from './kafka-event.js';
-import { DeadLetterReason, decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy.js';
+import { decideRetry, type RetryDecision, type RetryPolicy } from './retry-policy.js';
 import type { Topics } from './topics.js';
 
 /** A record to re-publish. The key is always the original key, so a partition's order is kept. */
@@ -25,13 +18,8 @@ export interface OutboundMessage {
   readonly headers: Record<string, Buffer>;
 }
 
-/** Why a non-retryable error is permanent, for the DLQ header and the metric dimension. */
-export const deadLetterReasonOf = (err: unknown): DeadLetterReason => {
-  if (err instanceof NullValueError) return DeadLetterReason.nullValue;
-  if (err instanceof UndecodableRecordError) return DeadLetterReason.undecodable;
-  if (err instanceof OrderValidationError) return DeadLetterReason.invalidOrder;
-  return DeadLetterReason.permanentFailure;
-};
+// Each error class carries its reason; re-exported here, where routing's callers look for it.
+export { deadLetterReasonOf } from './errors.js';
 
 export const originOf = (record: ConsumedRecord): RecordOrigin => ({
   topic: record.topic,

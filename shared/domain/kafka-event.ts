@@ -1,3 +1,5 @@
+import { InvalidLambdaEventError } from './errors.js';
+
 /**
  * The event AWS Lambda sends for a Kafka event source mapping, and its decoding into typed records.
  * Shapes: https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html (self-managed, `SelfManagedKafka`)
@@ -41,12 +43,8 @@ export interface ConsumedRecord {
   readonly headers: RecordHeaders;
 }
 
-export class InvalidLambdaEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidLambdaEventError';
-  }
-}
+// Re-exported where callers have always found it; the class lives in the one error module.
+export { InvalidLambdaEventError } from './errors.js';
 
 const fromBase64 = (text: string | null | undefined): Buffer | null =>
   text === undefined || text === null ? null : Buffer.from(text, 'base64');

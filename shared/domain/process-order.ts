@@ -1,4 +1,4 @@
-import { PermanentProcessingError, TransientProcessingError } from './errors.js';
+import { expectedFailure, PermanentProcessingError, TransientProcessingError } from './errors.js';
 import type { Order } from './order-schema.js';
 
 export interface ProcessingContext {
@@ -8,8 +8,8 @@ export interface ProcessingContext {
   /** How often an operator redrove this record from the DLQ; absent when never. */
   readonly redriveCount?: number;
   /**
-   * Aborted when the invocation's time budget for this record runs out; the record is then retried.
-   * Pass it to HTTP clients and SDK calls so abandoned work stops.
+   * Aborted when the batch's time budget runs out (one signal for the whole batch); the records still
+   * running are then retried. Pass it to HTTP clients and SDK calls so abandoned work stops.
    */
   readonly signal?: AbortSignal;
 }
@@ -24,16 +24,21 @@ export type ProcessOrder = (order: Order, context: ProcessingContext) => Promise
  */
 export const processOrder: ProcessOrder = async (order, { attempt, redriveCount }) => {
   if (order.simulate?.permanentFailure === true) {
-    throw new PermanentProcessingError(`order ${order.orderId} is rejected (simulate.permanentFailure)`);
+    throw expectedFailure(
+      PermanentProcessingError,
+      `order ${order.orderId} is rejected (simulate.permanentFailure)`,
+    );
   }
   if (order.simulate?.failUntilRedriven === true && (redriveCount ?? 0) === 0) {
-    throw new PermanentProcessingError(
+    throw expectedFailure(
+      PermanentProcessingError,
       `order ${order.orderId} is rejected until redriven (simulate.failUntilRedriven)`,
     );
   }
   const transientFailures = order.simulate?.transientFailures ?? 0;
   if (attempt <= transientFailures) {
-    throw new TransientProcessingError(
+    throw expectedFailure(
+      TransientProcessingError,
       `order ${order.orderId} failed transiently on attempt ${attempt} of ${transientFailures} planned failures`,
     );
   }

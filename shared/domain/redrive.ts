@@ -1,3 +1,4 @@
+import { RedriveError } from './errors.js';
 import {
   decodeFailureHeaders,
   encodeFailureHeaders,
@@ -11,12 +12,8 @@ import type { Topics } from './topics.js';
 export const RedriveTarget = { origin: 'origin', retry: 'retry' } as const;
 export type RedriveTarget = (typeof RedriveTarget)[keyof typeof RedriveTarget];
 
-export class RedriveError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RedriveError';
-  }
-}
+// Re-exported where callers have always found it; the class lives in the one error module.
+export { RedriveError } from './errors.js';
 
 /**
  * Builds the record that sends a DLQ record back for processing: to the topic it first came from, or

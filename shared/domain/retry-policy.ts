@@ -1,3 +1,5 @@
+import { DeadLetterReason } from './errors.js';
+
 export interface RetryPolicy {
   /** Processing attempts in total, the first one included. 1 means "never retry". */
   readonly maxAttempts: number;
@@ -44,14 +46,8 @@ export type RetryDecision =
   | { readonly action: 'retry'; readonly failedAttempts: number; readonly dueAt: number }
   | { readonly action: 'dead-letter'; readonly failedAttempts: number; readonly reason: DeadLetterReason };
 
-export const DeadLetterReason = {
-  nullValue: 'null-value',
-  undecodable: 'undecodable',
-  invalidOrder: 'invalid-order',
-  permanentFailure: 'permanent-failure',
-  attemptsExhausted: 'attempts-exhausted',
-} as const;
-export type DeadLetterReason = (typeof DeadLetterReason)[keyof typeof DeadLetterReason];
+// Defined with the error classes that carry it; re-exported for the policy's callers.
+export { DeadLetterReason } from './errors.js';
 
 export interface FailureFacts {
   /** Attempts that have failed, this one included. */

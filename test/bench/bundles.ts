@@ -20,9 +20,11 @@ export interface FunctionBundle {
   readonly kb: number;
   readonly coldInitSamplesMs: readonly number[];
   readonly coldInitMs: number;
+  /** The CPU time of the same imports, median. */
+  readonly coldInitCpuMs: number;
 }
 
-interface EsbuildSettings {
+export interface EsbuildSettings {
   readonly minify: boolean;
   readonly target: string;
   readonly platform: Platform;
@@ -61,12 +63,15 @@ const readServerless = async () => {
 
 /**
  * Times `await import(bundle)` in a fresh Node process: reading, parsing and evaluating the bundle and
- * everything it imports at load, which is what a cold start adds before the first invocation.
+ * everything it imports at load, which is what a cold start adds before the first invocation. Wall
+ * time, and the CPU time the process spent on it: on a shared machine the wall time also counts the
+ * waits for a core, while a Lambda sandbox has its CPU to itself.
  */
-const coldInitMs = async (bundle: string): Promise<number> => {
+const coldInit = async (bundle: string): Promise<{ wallMs: number; cpuMs: number }> => {
   const script =
-    'const t0 = performance.now(); await import(process.argv[1]); ' +
-    'process.stdout.write(String(performance.now() - t0));';
+    'const c0 = process.cpuUsage(); const t0 = performance.now(); await import(process.argv[1]); ' +
+    'const wall = performance.now() - t0; const cpu = process.cpuUsage(c0); ' +
+    "process.stdout.write(wall + ' ' + (cpu.user + cpu.system) / 1000);";
   const { stdout } = await run(
     process.execPath,
     ['--input-type=module', '-e', script, pathToFileURL(bundle).href],
@@ -75,55 +80,128 @@ const coldInitMs = async (bundle: string): Promise<number> => {
       timeout: 60_000,
     },
   );
-  const value = Number(stdout.trim());
-  if (!Number.isFinite(value)) throw new Error(`cold init of ${bundle} printed '${stdout.trim()}'`);
-  return value;
+  const [wallMs, cpuMs] = stdout.trim().split(' ').map(Number);
+  if (!Number.isFinite(wallMs) || !Number.isFinite(cpuMs)) {
+    throw new Error(`cold init of ${bundle} printed '${stdout.trim()}'`);
+  }
+  return { wallMs: wallMs as number, cpuMs: cpuMs as number };
 };
+
+const coldInitMs = async (bundle: string): Promise<number> => (await coldInit(bundle)).wallMs;
+
+export interface BuiltBundle {
+  readonly name: string;
+  readonly entry: string;
+  readonly outfile: string;
+  readonly kb: number;
+}
+
+export interface BuiltBundles {
+  readonly bundles: readonly BuiltBundle[];
+  readonly settings: EsbuildSettings;
+  /** Builds a one-off entry with the same settings (the SDK comparison); returns its file. */
+  build(name: string, contents: string, external: readonly string[]): Promise<string>;
+  /**
+   * Builds a function's entry as serverless.yml would with esbuild `splitting` on (what a lazy
+   * `import()` loads becomes its own chunk); returns the entry file. For comparison only: the
+   * functions are packaged as one file each.
+   */
+  buildSplit(bundle: BuiltBundle, external: readonly string[]): Promise<string>;
+  /** Deletes the bundles. */
+  remove(): Promise<void>;
+}
 
 /**
  * Bundles each function of serverless.yml whose handler file exists, with the same esbuild settings
- * serverless-esbuild uses, and measures its minified size and its cold init (median of `runs` processes).
+ * serverless-esbuild uses, into a temporary directory whose node_modules stands in for the runtime's.
  */
-export const measureBundles = async (options: { runs: number }): Promise<FunctionBundle[]> => {
+export const buildBundles = async (): Promise<BuiltBundles> => {
   const { settings, functions } = await readServerless();
   const outdir = await mkdtemp(path.join(os.tmpdir(), 'bench-bundles-'));
-  try {
-    // The Lambda runtime provides the excluded `@aws-sdk/*`; here the repo's node_modules stands in for it.
-    await symlink(path.join(repoRoot, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
-    const results: FunctionBundle[] = [];
-    for (const fn of functions) {
-      if (!existsSync(path.join(repoRoot, fn.entry))) {
-        progress(`bundles: ${fn.name} skipped, ${fn.entry} does not exist`);
-        continue;
-      }
-      const outfile = path.join(outdir, `${fn.name}.mjs`);
-      await build({
-        entryPoints: [path.join(repoRoot, fn.entry)],
-        outfile,
-        bundle: true,
-        minify: settings.minify,
-        sourcemap: false,
-        platform: settings.platform,
-        target: settings.target,
-        format: settings.format,
-        banner: { js: settings.banner },
-        external: settings.external,
-        logLevel: 'error',
-      });
-      const kb = (await stat(outfile)).size / 1024;
-      const samples: number[] = [];
-      for (let index = 0; index < options.runs; index += 1) samples.push(await coldInitMs(outfile));
-      progress(`bundles: ${fn.name} ${kb.toFixed(1)} KB, cold init median ${median(samples).toFixed(1)} ms`);
-      results.push({
-        name: fn.name,
-        entry: fn.entry,
-        kb,
-        coldInitSamplesMs: samples,
-        coldInitMs: median(samples),
-      });
+  // The Lambda runtime provides the excluded `@aws-sdk/*`; here the repo's node_modules stands in for it.
+  await symlink(path.join(repoRoot, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+  const options = (external: readonly string[]) => ({
+    bundle: true,
+    minify: settings.minify,
+    sourcemap: false,
+    platform: settings.platform,
+    target: settings.target,
+    format: settings.format,
+    banner: { js: settings.banner },
+    external: [...external],
+    logLevel: 'error' as const,
+  });
+  const bundles: BuiltBundle[] = [];
+  for (const fn of functions) {
+    if (!existsSync(path.join(repoRoot, fn.entry))) {
+      progress(`bundles: ${fn.name} skipped, ${fn.entry} does not exist`);
+      continue;
     }
-    return results;
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
+    const outfile = path.join(outdir, `${fn.name}.mjs`);
+    await build({ ...options(settings.external), entryPoints: [path.join(repoRoot, fn.entry)], outfile });
+    bundles.push({ ...fn, outfile, kb: (await stat(outfile)).size / 1024 });
   }
+  return {
+    bundles,
+    settings,
+    build: async (name, contents, external) => {
+      const outfile = path.join(outdir, `${name}.mjs`);
+      await build({
+        ...options(external),
+        stdin: { contents, resolveDir: repoRoot, loader: 'ts' },
+        outfile,
+      });
+      return outfile;
+    },
+    buildSplit: async (bundle, external) => {
+      const dir = path.join(outdir, `split-${bundle.name}-${external.length}`);
+      await build({
+        ...options(external),
+        entryPoints: [path.join(repoRoot, bundle.entry)],
+        outdir: dir,
+        splitting: true,
+        outExtension: { '.js': '.mjs' },
+      });
+      // Chunks resolve `@aws-sdk/*` from the directory they sit in, as from the runtime's copy.
+      await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      return path.join(dir, `${path.basename(bundle.entry, '.ts')}.mjs`);
+    },
+    remove: () => rm(outdir, { recursive: true, force: true }),
+  };
+};
+
+/** Measures each built bundle's size and its cold init (median of `runs` fresh processes). */
+export const measureBundles = async (
+  built: BuiltBundles,
+  options: { runs: number },
+): Promise<FunctionBundle[]> => {
+  const results: FunctionBundle[] = [];
+  for (const bundle of built.bundles) {
+    const samples: number[] = [];
+    const cpuSamples: number[] = [];
+    for (let index = 0; index < options.runs; index += 1) {
+      const { wallMs, cpuMs } = await coldInit(bundle.outfile);
+      samples.push(wallMs);
+      cpuSamples.push(cpuMs);
+    }
+    progress(
+      `bundles: ${bundle.name} ${bundle.kb.toFixed(1)} KB, cold init median ${median(samples).toFixed(1)} ms`,
+    );
+    results.push({
+      name: bundle.name,
+      entry: bundle.entry,
+      kb: bundle.kb,
+      coldInitSamplesMs: samples,
+      coldInitMs: median(samples),
+      coldInitCpuMs: median(cpuSamples),
+    });
+  }
+  return results;
+};
+
+/** The cold import of one file, median of `runs` fresh processes (exported for the SDK comparison). */
+export const medianColdImportMs = async (file: string, runs: number): Promise<number> => {
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index += 1) samples.push(await coldInitMs(file));
+  return median(samples);
 };

@@ -1,8 +1,11 @@
 import type { BatchLatency } from './batch-latency.js';
 import type { FunctionBundle } from './bundles.js';
+import type { FirstBatch } from './first-batch.js';
+import type { IoBound, PerRecord } from './hot-path.js';
 import type { KafkajsConsumeResult } from './kafkajs-consume.js';
 import type { PipelineThroughput } from './pipeline-throughput.js';
 import type { RawBaseline } from './raw-baseline.js';
+import type { SdkImport } from './sdk-import.js';
 import { round } from './stats.js';
 import type { UiFigures } from './ui-figures.js';
 
@@ -29,6 +32,12 @@ export interface BenchResults {
   readonly batch: BatchLatency;
   readonly bundles: readonly FunctionBundle[];
   readonly ui: UiFigures;
+  // The hot path (README "Hot path and cold start").
+  readonly perRecord: PerRecord;
+  readonly ioBound: IoBound;
+  readonly batchInfo: BatchLatency & { readonly logBytesPerBatch: number };
+  readonly firstBatches: readonly FirstBatch[];
+  readonly sdk: SdkImport;
 }
 
 const ratio = (numerator: number, denominator: number): number =>
@@ -37,6 +46,7 @@ const ratio = (numerator: number, denominator: number): number =>
 /** The machine-readable figures: one flat object, printed as the last line of stdout. */
 export const toJson = (results: BenchResults) => {
   const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
+  const { perRecord, ioBound, batchInfo, firstBatches, sdk } = results;
   return {
     pipeline_orders_per_s: round(pipeline.ordersPerSecond),
     raw_produce_per_s: round(raw.produce.recordsPerSec),
@@ -48,9 +58,26 @@ export const toJson = (results: BenchResults) => {
     batch_ms_p95: round(batch.p95),
     bundle_kb: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.kb)])),
     cold_init_ms: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.coldInitMs)])),
+    cold_init_cpu_ms: Object.fromEntries(bundles.map((bundle) => [bundle.name, round(bundle.coldInitCpuMs)])),
     ui_refresh_ms_p50: ui.refreshP50 === null ? null : round(ui.refreshP50),
     ui_refresh_ms_p95: ui.refreshP95 === null ? null : round(ui.refreshP95),
     ui_page_kb: ui.pageKb === null ? null : round(ui.pageKb),
+    handler_us_per_record: round(perRecord.handlerUs, 2),
+    floor_us_per_record: round(perRecord.floorUs, 2),
+    handler_vs_floor: ratio(perRecord.handlerUs, perRecord.floorUs),
+    first_batch_ms: Object.fromEntries(firstBatches.map((first) => [first.name, round(first.firstBatchMs)])),
+    first_failure_batch_ms: Object.fromEntries(
+      firstBatches.map((first) => [first.name, round(first.firstFailureBatchMs)]),
+    ),
+    io_bound_speedup: round(ioBound.speedup, 2),
+    batch_ms_p50_info: round(batchInfo.p50),
+    sdk_import_ms: { external: round(sdk.externalMs), bundled: round(sdk.bundledMs) },
+    cold_init_split_ms: Object.fromEntries(
+      sdk.split.map((split) => [
+        split.name,
+        { external: round(split.externalMs), bundled: round(split.bundledMs) },
+      ]),
+    ),
     kafka_version: meta.kafkaVersion,
     orders: meta.orders,
     message_bytes: meta.messageBytes,
@@ -67,6 +94,7 @@ const decimal = (value: number | null, digits = 1) =>
 /** A plain-text table: metric, value, and what exactly was measured. */
 export const renderTable = (results: BenchResults): string => {
   const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
+  const { perRecord, ioBound, batchInfo, firstBatches, sdk } = results;
   const runs = (rates: readonly number[]) =>
     rates.length > 1 ? `; runs ${rates.map(integer).join(', ')}` : '';
   const rows: Array<[string, string, string]> = [
@@ -101,7 +129,7 @@ export const renderTable = (results: BenchResults): string => {
     ...bundles.map((bundle): [string, string, string] => [
       `${bundle.name} bundle / cold init`,
       `${decimal(bundle.kb)} KB / ${decimal(bundle.coldInitMs)} ms`,
-      `${bundle.entry}, median of ${bundle.coldInitSamplesMs.length} fresh processes`,
+      `${bundle.entry}, median of ${bundle.coldInitSamplesMs.length} fresh processes; CPU ${decimal(bundle.coldInitCpuMs)} ms`,
     ]),
     [
       'ui refresh ms p50 / p95',
@@ -109,6 +137,38 @@ export const renderTable = (results: BenchResults): string => {
       ui.note ?? 'test/bench/ui-refresh.ts',
     ],
     ['ui page KB', decimal(ui.pageKb), ui.note === undefined ? '' : 'see above'],
+    [
+      'handler µs / record',
+      decimal(perRecord.handlerUs, 2),
+      `warm main handler, ${perRecord.records} records all succeed (no publish), median of ${perRecord.samples}`,
+    ],
+    ['floor µs / record', decimal(perRecord.floorUs, 2), 'base64 + JSON.parse of the same values, bare loop'],
+    ['handler / floor', decimal(ratio(perRecord.handlerUs, perRecord.floorUs), 2), ''],
+    ...firstBatches.map((first): [string, string, string] => [
+      `${first.name} first batch / first failure batch`,
+      `${decimal(first.firstBatchMs)} / ${decimal(first.firstFailureBatchMs)} ms`,
+      `first invocation of a fresh process: ${first.records} records all succeed / ${first.failures} published (connect included); median of ${first.runs}`,
+    ]),
+    [
+      'io-bound speedup',
+      decimal(ioBound.speedup, 2),
+      `${ioBound.records} records, ${ioBound.keys} keys, ${ioBound.waitMs} ms wait each: ${decimal(ioBound.sequentialMs)} ms at concurrency 1, ${decimal(ioBound.concurrentMs)} ms at ${ioBound.concurrency}`,
+    ],
+    [
+      'batch ms p50 / p95 (INFO)',
+      `${decimal(batchInfo.p50)} / ${decimal(batchInfo.p95)}`,
+      `as batch ms, logging at INFO: ${integer(batchInfo.logBytesPerBatch)} B of log lines a batch (built, not written)`,
+    ],
+    [
+      'sdk import external / bundled',
+      `${decimal(sdk.externalMs)} / ${decimal(sdk.bundledMs)} ms`,
+      `Secrets Manager client import + new client, fresh process; bundled ${decimal(sdk.bundledKb)} KB minified`,
+    ],
+    ...sdk.split.map((split): [string, string, string] => [
+      `${split.name} cold init, split`,
+      `${decimal(split.externalMs)} / ${decimal(split.bundledMs)} ms`,
+      'esbuild splitting on (kafkajs in its own chunk), SDK external / bundled; comparison only',
+    ]),
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   const line = (row: readonly string[]) =>

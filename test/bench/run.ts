@@ -22,70 +22,117 @@ const main = async (broker: LocalBroker): Promise<void> => {
   const settings = readBenchSettings();
   const brokers = broker.bootstrapServers;
   // Imported only now, after applyBenchEnv(), because they load the handler modules.
-  const { measureBundles } = await import('./bundles.js');
+  const { buildBundles, measureBundles } = await import('./bundles.js');
+  const { measureSdkImport } = await import('./sdk-import.js');
   const { measureRawBaseline } = await import('./raw-baseline.js');
   const { measureKafkajsConsume } = await import('./kafkajs-consume.js');
-  const { measureBatchLatency } = await import('./batch-latency.js');
+  const { measureBatchLatency, prepareBatchTopics } = await import('./batch-latency.js');
+  const { measureFirstBatches } = await import('./first-batch.js');
+  const { measureBatchLatencyAtInfo, measureIoBound, measurePerRecord } = await import('./hot-path.js');
   const { measurePipelineThroughput } = await import('./pipeline-throughput.js');
   const { measureUiFigures } = await import('./ui-figures.js');
 
   progress('bundles: esbuild with the serverless.yml settings');
-  const bundles = await measureBundles({ runs: settings.coldInitRuns });
+  const built = await buildBundles();
+  try {
+    const bundles = await measureBundles(built, { runs: settings.coldInitRuns });
+    progress('sdk: Secrets Manager client, external vs bundled');
+    const sdk = await measureSdkImport(built, { runs: settings.coldInitRuns });
 
-  // Ids as long as the pipeline's (`bench-<8 hex>-<n>`), so the size is the size the pipeline sends.
-  const messageBytes = averageValueBytes(benchOrders('bench-00000000', settings.orders));
-  const rawTopic = `bench-raw-${randomUUID().slice(0, 8)}`;
-  progress(`raw: ProducerPerformance + ConsumerPerformance, ${settings.orders} records of ${messageBytes} B`);
-  const raw = await measureRawBaseline({
-    brokers,
-    topic: rawTopic,
-    records: settings.orders,
-    recordSize: messageBytes,
-    repeats: settings.repeats,
-  });
+    // Ids as long as the pipeline's (`bench-<8 hex>-<n>`), so the size is the size the pipeline sends.
+    const messageBytes = averageValueBytes(benchOrders('bench-00000000', settings.orders));
+    const rawTopic = `bench-raw-${randomUUID().slice(0, 8)}`;
+    progress(
+      `raw: ProducerPerformance + ConsumerPerformance, ${settings.orders} records of ${messageBytes} B`,
+    );
+    const raw = await measureRawBaseline({
+      brokers,
+      topic: rawTopic,
+      records: settings.orders,
+      recordSize: messageBytes,
+      repeats: settings.repeats,
+    });
 
-  progress('kafkajs: bare consumer group over the same topic');
-  const kafkajsRuns: KafkajsConsumeResult[] = [];
-  for (let run = 0; run < settings.repeats; run += 1) {
-    kafkajsRuns.push(await measureKafkajsConsume({ brokers, topic: rawTopic, records: settings.orders }));
+    progress('kafkajs: bare consumer group over the same topic');
+    const kafkajsRuns: KafkajsConsumeResult[] = [];
+    for (let run = 0; run < settings.repeats; run += 1) {
+      kafkajsRuns.push(await measureKafkajsConsume({ brokers, topic: rawTopic, records: settings.orders }));
+    }
+
+    // The handler reads its configuration on its first call: the batch topics must be set before.
+    const topics = await prepareBatchTopics(brokers);
+    const { handler } = await import('../../functions/main-consumer/handler.js');
+    const { closeProducer } = await import('../../shared/adapters/producer.js');
+    const hot = await (async () => {
+      try {
+        progress(`batch: main handler, ${settings.batchSamples} batches of 1000 records`);
+        const batch = await measureBatchLatency({ brokers, topics, handler, samples: settings.batchSamples });
+        progress('hot path: per-record cost against the decode floor');
+        const perRecord = await measurePerRecord({
+          brokers,
+          topics,
+          handler,
+          samples: settings.batchSamples * 2,
+        });
+        progress('hot path: I/O-bound batch at concurrency 1 and at the default');
+        const ioBound = await measureIoBound({ brokers, topics, runs: settings.repeats });
+        progress('hot path: batch with INFO logging');
+        const batchInfo = await measureBatchLatencyAtInfo({
+          brokers,
+          topics,
+          samples: settings.batchSamples,
+        });
+        progress('cold start: first batches of fresh processes');
+        const consumers = built.bundles.filter((bundle) => bundle.name !== 'ui');
+        const firstBatches = await measureFirstBatches({
+          bundles: consumers,
+          brokers,
+          topics,
+          runs: settings.coldInitRuns,
+        });
+        return { batch, perRecord, ioBound, batchInfo, firstBatches };
+      } finally {
+        await closeProducer();
+      }
+    })();
+
+    progress(`pipeline: ${settings.orders} orders through the runner and both handlers`);
+    const pipelineRuns: PipelineThroughput[] = [];
+    for (let run = 0; run < settings.repeats; run += 1) {
+      progress(`pipeline: run ${run + 1} of ${settings.repeats}`);
+      pipelineRuns.push(await measurePipelineThroughput({ brokers, orders: settings.orders }));
+    }
+
+    progress('ui: test/bench/ui-refresh.ts');
+    const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
+
+    const results = {
+      meta: {
+        kafkaVersion: KAFKA_VERSION,
+        brokerOrigin: broker.origin,
+        orders: settings.orders,
+        messageBytes,
+        nodeVersion: process.version,
+        cpus: os.availableParallelism(),
+        transientShare,
+        retry: benchRetry,
+        durationS: (Date.now() - startedAt) / 1000,
+      },
+      pipeline: medianBy(pipelineRuns, (run) => run.ordersPerSecond),
+      pipelineRunsPerSec: pipelineRuns.map((run) => run.ordersPerSecond),
+      raw,
+      kafkajs: medianBy(kafkajsRuns, (run) => run.perSecond),
+      kafkajsRunsPerSec: kafkajsRuns.map((run) => run.perSecond),
+      ...hot,
+      bundles,
+      sdk,
+      ui,
+    };
+    process.stdout.write(`${renderTable(results)}\n`);
+    process.stdout.write(`${JSON.stringify(toJson(results))}\n`);
+  } finally {
+    await built.remove();
   }
-
-  progress(`batch: main handler, ${settings.batchSamples} batches of 1000 records`);
-  const batch = await measureBatchLatency({ brokers, samples: settings.batchSamples });
-
-  progress(`pipeline: ${settings.orders} orders through the runner and both handlers`);
-  const pipelineRuns: PipelineThroughput[] = [];
-  for (let run = 0; run < settings.repeats; run += 1) {
-    progress(`pipeline: run ${run + 1} of ${settings.repeats}`);
-    pipelineRuns.push(await measurePipelineThroughput({ brokers, orders: settings.orders }));
-  }
-
-  progress('ui: test/bench/ui-refresh.ts');
-  const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
-
-  const results = {
-    meta: {
-      kafkaVersion: KAFKA_VERSION,
-      brokerOrigin: broker.origin,
-      orders: settings.orders,
-      messageBytes,
-      nodeVersion: process.version,
-      cpus: os.availableParallelism(),
-      transientShare,
-      retry: benchRetry,
-      durationS: (Date.now() - startedAt) / 1000,
-    },
-    pipeline: medianBy(pipelineRuns, (run) => run.ordersPerSecond),
-    pipelineRunsPerSec: pipelineRuns.map((run) => run.ordersPerSecond),
-    raw,
-    kafkajs: medianBy(kafkajsRuns, (run) => run.perSecond),
-    kafkajsRunsPerSec: kafkajsRuns.map((run) => run.perSecond),
-    batch,
-    bundles,
-    ui,
-  };
-  process.stdout.write(`${renderTable(results)}\n`);
-  process.stdout.write(`${JSON.stringify(toJson(results))}\n`);
 };
 
 progress('broker: starting or reusing the local broker');

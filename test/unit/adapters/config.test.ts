@@ -14,6 +14,7 @@ describe('readConfig', () => {
       clientId: 'orders-dlq',
       topics: { orders: 'orders.v1', retry: 'orders.retry', dlq: 'orders.dlq' },
       retryPolicy: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 },
+      processingConcurrency: 16,
     });
     expect(config).not.toHaveProperty('mskClusterArn');
     expect(config).not.toHaveProperty('uiAccessToken');
@@ -47,6 +48,7 @@ describe('readConfig', () => {
       RETRY_MAX_ATTEMPTS: '3',
       RETRY_BASE_DELAY_MS: '200',
       RETRY_MAX_DELAY_MS: '200',
+      PROCESSING_CONCURRENCY: '4',
       UI_TOKEN_PARAMETER: '/orders-dlq/test/ui/access-token',
       UI_ACCESS_TOKEN: 'token',
     };
@@ -68,6 +70,7 @@ describe('readConfig', () => {
       clientId: 'orders-test',
       topics: { orders: 'o', retry: 'r', dlq: 'd' },
       retryPolicy: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 200 },
+      processingConcurrency: 4,
       uiTokenParameter: '/orders-dlq/test/ui/access-token',
       uiAccessToken: 'token',
     });
@@ -128,5 +131,13 @@ describe('readConfig', () => {
     // Assess
     expect(act).toThrow(RangeError);
     expect(act).toThrow('maxDelayMs (1000) must be >= baseDelayMs (5000)');
+  });
+
+  it.each(['0', 'x', '-1'])('rejects PROCESSING_CONCURRENCY=%s', (raw) => {
+    // Act
+    const act = () => readConfig({ PROCESSING_CONCURRENCY: raw });
+
+    // Assess
+    expect(act).toThrow(/Environment variable PROCESSING_CONCURRENCY must be (at least 1|a whole number)/);
   });
 });

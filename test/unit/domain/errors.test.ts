@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DeadLetterReason,
+  deadLetterReasonOf,
+  ErrorCode,
   ErrorKind,
   errorKindOf,
+  expectedFailure,
+  InvalidLambdaEventError,
   isRetryable,
   NullValueError,
   OrderEventError,
   OrderValidationError,
   PermanentProcessingError,
+  PipelineError,
+  ProcessingTimeoutError,
+  RedriveError,
   TransientProcessingError,
   toError,
   UndecodableRecordError,
@@ -94,5 +102,98 @@ describe('toError', () => {
 
     // Assess
     expect(result.message).toBe('{"code":42}');
+  });
+});
+
+describe('error codes and dead-letter reasons', () => {
+  it.each([
+    { error: new TransientProcessingError('t'), code: ErrorCode.transient, reason: undefined },
+    { error: new ProcessingTimeoutError('t'), code: ErrorCode.timeout, reason: undefined },
+    {
+      error: new PermanentProcessingError('p'),
+      code: ErrorCode.permanent,
+      reason: DeadLetterReason.permanentFailure,
+    },
+    {
+      error: new OrderValidationError('v'),
+      code: ErrorCode.invalidOrder,
+      reason: DeadLetterReason.invalidOrder,
+    },
+    {
+      error: new UndecodableRecordError('u'),
+      code: ErrorCode.undecodable,
+      reason: DeadLetterReason.undecodable,
+    },
+    { error: new NullValueError(), code: ErrorCode.nullValue, reason: DeadLetterReason.nullValue },
+  ])('gives $error.name the code $code and the reason $reason', ({ error, code, reason }) => {
+    // Act
+    const routedReason = deadLetterReasonOf(error);
+
+    // Assess
+    expect(error.code).toBe(code);
+    expect(error.deadLetterReason).toBe(reason);
+    expect(routedReason).toBe(reason ?? DeadLetterReason.permanentFailure);
+    expect(error.kind).toBe(error.retryable ? ErrorKind.transient : ErrorKind.permanent);
+  });
+
+  it('gives every code to one class only', () => {
+    // Prepare
+    const codes = [
+      new TransientProcessingError('x'),
+      new ProcessingTimeoutError('x'),
+      new PermanentProcessingError('x'),
+      new OrderValidationError('x'),
+      new UndecodableRecordError('x'),
+      new NullValueError(),
+      new InvalidLambdaEventError('x'),
+      new RedriveError('x'),
+    ].map((error) => error.code);
+
+    // Assess
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(new Set(codes)).toEqual(new Set(Object.values(ErrorCode)));
+  });
+
+  it('makes the event and redrive errors pipeline errors that are not record failures', () => {
+    // Act
+    const errors = [new InvalidLambdaEventError('x'), new RedriveError('y')];
+
+    // Assess
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(PipelineError);
+      expect(error).not.toBeInstanceOf(OrderEventError);
+    }
+  });
+
+  it('routes an unknown error as a permanent-failure when it is not retryable', () => {
+    // Act
+    const reason = deadLetterReasonOf(new Error('boom'));
+
+    // Assess
+    expect(reason).toBe(DeadLetterReason.permanentFailure);
+  });
+});
+
+describe('expectedFailure', () => {
+  it('creates the class with its message and cause but no stack frames', () => {
+    // Prepare
+    const cause = new Error('socket hang up');
+
+    // Act
+    const error = expectedFailure(TransientProcessingError, 'payment timed out', { cause });
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientProcessingError);
+    expect(error.cause).toBe(cause);
+    expect(error.stack).toBe('TransientProcessingError: payment timed out');
+  });
+
+  it('leaves stack capture on for every other error', () => {
+    // Act
+    expectedFailure(NullValueError, 'record value is null');
+    const unknown = new Error('unexpected');
+
+    // Assess
+    expect(unknown.stack?.split('\n').length).toBeGreaterThan(1);
   });
 });

@@ -1,0 +1,50 @@
+import type { BuiltBundles } from './bundles.js';
+import { medianColdImportMs } from './bundles.js';
+
+export interface SdkImport {
+  /** `@aws-sdk/client-secrets-manager` left external: loaded from node_modules, as from the runtime's copy. */
+  readonly externalMs: number;
+  /** The same client bundled, tree-shaken and minified with the functions' esbuild settings. */
+  readonly bundledMs: number;
+  readonly bundledKb: number;
+  /** Cold init of each consumer built with esbuild `splitting`, SDK external and bundled. */
+  readonly split: readonly {
+    readonly name: string;
+    readonly externalMs: number;
+    readonly bundledMs: number;
+  }[];
+}
+
+// What a SASL batch does on its first publish: load the client and create it.
+const entry = `
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+export const client = new SecretsManagerClient({ region: 'eu-west-1' });
+export { GetSecretValueCommand };
+`;
+
+/**
+ * Cold import of the Secrets Manager client both ways, median of `runs` fresh processes each: the
+ * measurement behind keeping `@aws-sdk/*` external or bundling it (README "Cold start").
+ */
+export const measureSdkImport = async (
+  built: BuiltBundles,
+  options: { runs: number },
+): Promise<SdkImport> => {
+  const external = await built.build('sdk-external', entry, ['@aws-sdk/*']);
+  const bundled = await built.build('sdk-bundled', entry, []);
+  const { stat } = await import('node:fs/promises');
+  const split = [];
+  for (const bundle of built.bundles.filter((candidate) => candidate.name !== 'ui')) {
+    split.push({
+      name: bundle.name,
+      externalMs: await medianColdImportMs(await built.buildSplit(bundle, ['@aws-sdk/*']), options.runs),
+      bundledMs: await medianColdImportMs(await built.buildSplit(bundle, []), options.runs),
+    });
+  }
+  return {
+    externalMs: await medianColdImportMs(external, options.runs),
+    bundledMs: await medianColdImportMs(bundled, options.runs),
+    bundledKb: (await stat(bundled)).size / 1024,
+    split,
+  };
+};
