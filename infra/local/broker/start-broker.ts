@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureKafkaAcls } from './apply-acls.js';
 import {
   clearBrokerState,
   isProcessAlive,
@@ -11,13 +12,16 @@ import {
 } from './broker-state.js';
 import { ensureKafkaJars } from './jars.js';
 import { assertJavaVersion, jvmOptions } from './java.js';
+import { KafkaUser } from './kafka-acls.js';
+import { localScramUsers } from './local-users.js';
 import { LOCAL_PATHS } from './paths.js';
 import { probeBroker, waitForBroker } from './readiness.js';
+import { ensureScramUsers } from './scram-users.js';
 import { renderLog4j2Properties, renderServerProperties } from './server-config.js';
 import { withStartLock } from './start-lock.js';
 import { stopProcess } from './stop-process.js';
 import { formatStorageIfNeeded } from './storage.js';
-import { ensureLocalTls, LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
+import { ensureLocalTls } from './tls.js';
 
 export interface LocalBrokerOptions {
   /** PLAINTEXT listener on 127.0.0.1. Default 9092. */
@@ -158,7 +162,12 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
   await assertJavaVersion();
   const classpath = await ensureKafkaJars();
   const { configFile, log4jConfig, tls } = await writeConfigs(options);
-  await formatStorageIfNeeded({ classpath, configFile, dataDir: LOCAL_PATHS.data, log4jConfig });
+  const formatted = await formatStorageIfNeeded({
+    classpath,
+    configFile,
+    dataDir: LOCAL_PATHS.data,
+    log4jConfig,
+  });
 
   const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap });
   const exited = exitOf(child);
@@ -166,13 +175,14 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
   if (pid === undefined) {
     throw new Error('could not spawn java for the Kafka broker');
   }
+  const users = localScramUsers();
   const saslSsl: SaslSslEndpoint | undefined =
     tls && options.saslSslPort !== undefined
       ? {
           bootstrapServers: `127.0.0.1:${options.saslSslPort}`,
           caPem: tls.caPem,
-          username: LOCAL_SCRAM_USER,
-          password: LOCAL_SCRAM_PASSWORD,
+          ...users[KafkaUser.admin],
+          users,
         }
       : undefined;
   await writeBrokerState({ pid, bootstrapServers, saslSsl, startedAt: new Date().toISOString() });
@@ -189,6 +199,13 @@ const reuseOrStart = async (opts: LocalBrokerOptions): Promise<LocalBroker> => {
       timeoutMs: options.readyTimeoutMs,
       hasExited: () => child.exitCode !== null || child.signalCode !== null,
     });
+    // A directory formatted by an earlier version lacks the per-client users; a fresh one has them all.
+    // Only the SASL_SSL listener can tell, so with it off they are checked on a later start that has it.
+    if (saslSsl && !formatted) {
+      const added = await ensureScramUsers(bootstrapServers, saslSsl);
+      if (added.length > 0) process.stderr.write(`[kafka] added SCRAM users ${added.join(', ')}\n`);
+    }
+    await ensureKafkaAcls(bootstrapServers);
   } catch (err) {
     await stop();
     throw err;
