@@ -112,6 +112,12 @@ const reuseIfRunning = async (timeoutMs: number): Promise<LocalBroker | undefine
     await clearBrokerState();
     return undefined;
   }
+  if (state.saslSsl && state.saslSsl.users === undefined) {
+    // Started by a version with one SCRAM user and no ACLs: reusing it would hand out users it lacks.
+    throw new Error(
+      `the running local broker (pid ${state.pid}) was started by an earlier version without per-client Kafka users; stop it with \`npm run broker -- stop\` and start again`,
+    );
+  }
   // It may still be booting for another caller (npm start and npm test launched together): wait for it.
   await waitForBroker(state.bootstrapServers, { timeoutMs, hasExited: () => !isProcessAlive(state.pid) });
   return {
