@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeUserAcls } from '../../infra/local/broker/apply-acls.js';
-import type { SaslSslEndpoint } from '../../infra/local/broker/index.js';
+import { ensureTopics, type SaslSslEndpoint } from '../../infra/local/broker/index.js';
 import {
   ACL_USERS,
   type AclBinding,
@@ -336,23 +336,28 @@ describe('Kafka ACLs on the local broker', () => {
     expect(wrong).toMatch(/SASL.*authentication failed/i);
   });
 
-  it('lets orders-admin, the super user, create and delete a topic over SASL_SSL', async () => {
+  it('lets orders-admin, the super user, create topics the way the tooling does and delete them', async () => {
     // Prepare
     const topic = `acl-admin-${randomUUID()}`;
+    const { bootstrapServers, caPem, users } = endpoint();
     const admin = as(KafkaUser.admin).admin();
     closers.push(() => admin.disconnect());
     await admin.connect();
 
     // Act
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+    const [report] = await ensureTopics(bootstrapServers, {
+      topics: [topic],
+      partitions: 1,
+      connection: {
+        ssl: { ca: [caPem], rejectUnauthorized: true },
+        sasl: { mechanism: 'scram-sha-512', ...users[KafkaUser.admin] },
+      },
     });
-    const listed = await admin.listTopics();
     await admin.deleteTopics({ topics: [topic] });
+    const afterDelete = await admin.listTopics();
 
     // Assess
-    expect(created).toBe(true);
-    expect(listed).toContain(topic);
+    expect(report).toEqual({ topic, partitions: 1, created: true });
+    expect(afterDelete).not.toContain(topic);
   });
 });
