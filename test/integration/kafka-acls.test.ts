@@ -141,7 +141,8 @@ describe('Kafka ACLs on the local broker', () => {
       retry: {
         retries: 3,
         initialRetryTime: 100,
-        restartOnFailure: async () => !brokerErrors.some((logged) => /authorization failed/i.test(logged)),
+        restartOnFailure: async (err) =>
+          ![err.message, ...brokerErrors].some((message) => /authorization failed/i.test(message)),
       },
     });
     closers.push(() => consumer.disconnect());
@@ -310,6 +311,25 @@ describe('Kafka ACLs on the local broker', () => {
     expect(await recordCount(topics.redrives)).toBeGreaterThanOrEqual(1);
     expect(unprefixed).toMatch(TRANSACTIONAL_ID_DENIED);
     expect(otherGroup).toMatch(GROUP_DENIED);
+  });
+
+  it('lets orders-ui read the consumer groups’ lag without being able to join them', async () => {
+    // Prepare
+    const { topics, consumerGroups } = world.names;
+    const admin = as(KafkaUser.ui).admin();
+    closers.push(() => admin.disconnect());
+    await admin.connect();
+
+    // Act
+    const ends = await admin.fetchTopicOffsets(topics.orders);
+    const [committed] = await admin.fetchOffsets({ groupId: consumerGroups.main, topics: [topics.orders] });
+    const logged: string[] = [];
+    const join = await outcome(consumeOne(KafkaUser.ui, topics.orders, consumerGroups.main, logged), logged);
+
+    // Assess
+    expect(ends.length).toBe(1);
+    expect(committed?.topic).toBe(topics.orders);
+    expect(join).toMatch(GROUP_DENIED);
   });
 
   it('rejects an unknown user and a known user with a wrong password at login', async () => {
