@@ -1,35 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKafkaJars, LOCAL_PATHS } from '../../infra/local/broker/index.js';
-import { jvmOptions } from '../../infra/local/broker/java.js';
+import { LOCAL_PATHS } from '../../infra/local/broker/index.js';
 import { KafkaUser } from '../../infra/local/broker/kafka-acls.js';
 import { REPO_ROOT } from '../../infra/local/broker/paths.js';
-import { runCommandOrThrow } from '../../infra/local/broker/run-command.js';
-import { stopProcess } from '../../infra/local/broker/stop-process.js';
 import { ensureLocalTls, LOCAL_TLS_STORE_PASSWORD } from '../../infra/local/broker/tls.js';
+import { freePort, startThrowawayBroker, type ThrowawayBroker } from './helpers/throwaway-broker.js';
 import { waitFor } from './helpers/wait-for.js';
 
 // Boots a second, throwaway broker from the EC2 host's own server.properties template, so a change to it
 // that would leave the AWS broker unable to start, or open an unauthenticated door, fails here first. Only
 // what a laptop lacks is substituted: ports, paths, and a PKCS12 keystore for the host's PEM one.
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 
 interface Rendered {
   readonly text: string;
@@ -37,25 +21,24 @@ interface Rendered {
   readonly controllerPort: number;
 }
 
-const renderEc2Properties = async (input: {
-  dataDir: string;
-  adminPassword: string;
-  keystorePath: string;
-}): Promise<Rendered> => {
-  const template = await readFile(
-    path.join(REPO_ROOT, 'infra', 'templates', 'server.properties.tftpl'),
-    'utf8',
-  );
-  const clientPort = await freePort();
-  const controllerPort = await freePort();
-  const vars: Record<string, string> = { kafka_port: String(clientPort), topic_partitions: '1' };
+const renderEc2Properties = (
+  template: string,
+  input: {
+    dataDir: string;
+    adminPassword: string;
+    keystorePath: string;
+    clientPort: number;
+    controllerPort: number;
+  },
+): string => {
+  const vars: Record<string, string> = { kafka_port: String(input.clientPort), topic_partitions: '1' };
   const text = template
     .replace(/\$\{(\w+)\}/g, (_, name: string) => {
       const value = vars[name];
       if (value === undefined) throw new Error(`server.properties.tftpl has a new variable \${${name}}`);
       return value;
     })
-    .replaceAll('127.0.0.1:9093', `127.0.0.1:${controllerPort}`)
+    .replaceAll('127.0.0.1:9093', `127.0.0.1:${input.controllerPort}`)
     .replaceAll('__PRIVATE_IP__', '127.0.0.1')
     .replaceAll('__ADMIN_PASSWORD__', input.adminPassword)
     .replaceAll('/var/lib/kafka/data', input.dataDir)
@@ -70,17 +53,15 @@ const renderEc2Properties = async (input: {
       ].join('\n'),
     );
   if (!text.includes('keystore.type=PKCS12')) throw new Error('the template no longer names a PEM keystore');
-  return { text, clientPort, controllerPort };
+  return text;
 };
 
 describe('the EC2 broker configuration', () => {
   const adminPassword = randomBytes(12).toString('hex');
   const uiPassword = randomBytes(12).toString('hex');
-  let workDir = '';
-  let rendered: Rendered;
+  let rendered: Rendered = { text: '', clientPort: 0, controllerPort: 0 };
   let caPem = '';
-  let broker: ChildProcess | undefined;
-  let exited: Promise<unknown> = Promise.resolve();
+  let broker: ThrowawayBroker | undefined;
 
   const client = (user: { username: string; password: string }, extra: Partial<KafkaConfig> = {}) =>
     new Kafka({
@@ -95,42 +76,30 @@ describe('the EC2 broker configuration', () => {
 
   beforeAll(async () => {
     // Prepare: format with two users, as the host's start script does with the secrets, and start the JVM.
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'ec2-broker-'));
+    const template = await readFile(
+      path.join(REPO_ROOT, 'infra', 'templates', 'server.properties.tftpl'),
+      'utf8',
+    );
     const tls = await ensureLocalTls();
     caPem = tls.caPem;
-    rendered = await renderEc2Properties({
-      dataDir: path.join(workDir, 'data'),
-      adminPassword,
-      keystorePath: tls.keystorePath,
+    const ports = { clientPort: await freePort(), controllerPort: await freePort() };
+    broker = await startThrowawayBroker({
+      render: (dataDir) => {
+        const text = renderEc2Properties(template, {
+          dataDir,
+          adminPassword,
+          keystorePath: tls.keystorePath,
+          ...ports,
+        });
+        rendered = { text, ...ports };
+        return text;
+      },
+      scramUsers: [
+        `name=${KafkaUser.admin},password=${adminPassword}`,
+        `name=${KafkaUser.ui},password=${uiPassword}`,
+      ],
     });
-    const configFile = path.join(workDir, 'server.properties');
-    const log4jConfig = path.join(workDir, 'log4j2.properties');
-    await writeFile(configFile, rendered.text);
-    await writeFile(log4jConfig, 'rootLogger.level = WARN\n');
-    const classpath = await ensureKafkaJars();
-    await runCommandOrThrow('java', [
-      '-cp',
-      classpath,
-      `-Dlog4j2.configurationFile=${log4jConfig}`,
-      'kafka.tools.StorageTool',
-      'format',
-      '--cluster-id',
-      randomBytes(16).toString('base64url'),
-      '--config',
-      configFile,
-      '--add-scram',
-      `SCRAM-SHA-512=[name=${KafkaUser.admin},password=${adminPassword}]`,
-      '--add-scram',
-      `SCRAM-SHA-512=[name=${KafkaUser.ui},password=${uiPassword}]`,
-    ]);
-    const out = openSync(path.join(workDir, 'jvm.log'), 'a');
-    const child = spawn(
-      'java',
-      [...jvmOptions({ heap: '384m', log4jConfig }), '-cp', classpath, 'kafka.Kafka', configFile],
-      { stdio: ['ignore', out, out] },
-    );
-    broker = child;
-    exited = new Promise((resolve) => child.once('exit', resolve));
+    const started = broker;
     const deadline = Date.now() + 150_000;
     for (;;) {
       const probe = admin().admin();
@@ -139,9 +108,8 @@ describe('the EC2 broker configuration', () => {
         await probe.describeCluster();
         break;
       } catch (err) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          const log = await readFile(path.join(workDir, 'jvm.log'), 'utf8').catch(() => '');
-          throw new Error(`the EC2-config broker did not start:\n${log.slice(-3000)}`, { cause: err });
+        if (started.hasExited() || Date.now() > deadline) {
+          throw new Error(`the EC2-config broker did not start:\n${await started.logTail()}`, { cause: err });
         }
         await delay(500);
       } finally {
@@ -151,8 +119,7 @@ describe('the EC2 broker configuration', () => {
   });
 
   afterAll(async () => {
-    if (broker?.pid !== undefined) await stopProcess(broker.pid, { exited });
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+    await broker?.stop();
   });
 
   it('names orders-admin as the only super user and denies what no ACL grants', () => {

@@ -13,27 +13,43 @@ const isAuthenticationFailure = (err: unknown): boolean => {
   return false;
 };
 
-/** True when the user logs in over SASL_SSL; false on a refused login; throws on anything else. */
-export const canAuthenticate = async (
-  endpoint: SaslSslEndpoint,
-  user: ScramCredentials,
-): Promise<boolean> => {
+const tryLogin = async (endpoint: SaslSslEndpoint, user: ScramCredentials): Promise<void> => {
   const admin = new Kafka({
     clientId: 'local-broker-scram-probe',
     brokers: endpoint.bootstrapServers.split(','),
     ssl: { ca: [endpoint.caPem], rejectUnauthorized: true },
     sasl: { mechanism: 'scram-sha-512', username: user.username, password: user.password },
+    // A TLS handshake plus SCRAM on a busy 2-core runner can take longer than kafkajs' 1 s default.
+    connectionTimeout: 10_000,
     retry: { retries: 0 },
     logLevel: logLevel.NOTHING,
   }).admin();
   try {
     await admin.connect();
-    return true;
-  } catch (err) {
-    if (isAuthenticationFailure(err)) return false;
-    throw err;
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+};
+
+/**
+ * True when the user logs in over SASL_SSL, false on a refused login. Other failures (the listener may open
+ * a moment after the PLAINTEXT one the readiness probe uses) are retried until `timeoutMs`, then thrown.
+ */
+export const canAuthenticate = async (
+  endpoint: SaslSslEndpoint,
+  user: ScramCredentials,
+  timeoutMs = 30_000,
+): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await tryLogin(endpoint, user);
+      return true;
+    } catch (err) {
+      if (isAuthenticationFailure(err)) return false;
+      if (Date.now() > deadline) throw err;
+      await delay(500);
+    }
   }
 };
 
