@@ -35,7 +35,7 @@ export const renderServerProperties = (input: ServerConfigInput): string => {
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${input.dataDir}`,
-    // A topic name typo must fail loudly (DESIGN.md "Topics").
+    // A topic name typo must fail loudly (README "Topics").
     'auto.create.topics.enable=false',
     // Tests join fresh groups constantly; the default 3 s delay would slow every one of them.
     'group.initial.rebalance.delay.ms=0',
