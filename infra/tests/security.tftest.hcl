@@ -271,9 +271,10 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
     condition = (
       length(regexall(":PLAINTEXT", local.server_properties)) == 0 &&
       !strcontains(local.server_properties, "User:ANONYMOUS") &&
-      length(regexall("(?m)^super\\.users=User:orders-admin$", local.server_properties)) == 1
+      length(regexall("(?m)^super\\.users=User:orders-admin$", local.server_properties)) == 1 &&
+      length(regexall("=\"\\$\\{file:/etc/kafka-broker/secrets/scram\\.env:SCRAM_PASSWORD\\}\"", local.server_properties)) == 3
     )
-    error_message = "The broker must have no unauthenticated listener, and orders-admin must be its only super user."
+    error_message = "The broker must have no unauthenticated listener, orders-admin must be its only super user, and its password must come from the secret file, not the template."
   }
 
   assert {

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -25,7 +26,7 @@ const renderEc2Properties = (
   template: string,
   input: {
     dataDir: string;
-    adminPassword: string;
+    scramEnvPath: string;
     keystorePath: string;
     clientPort: number;
     controllerPort: number;
@@ -33,14 +34,16 @@ const renderEc2Properties = (
 ): string => {
   const vars: Record<string, string> = { kafka_port: String(input.clientPort), topic_partitions: '1' };
   const text = template
-    .replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    // Terraform's templatefile: `$${` is a literal `${` (a Kafka config-provider reference), `${x}` a variable.
+    .replace(/\$\$\{|\$\{(\w+)\}/g, (match, name: string | undefined) => {
+      if (name === undefined) return match.slice(1);
       const value = vars[name];
       if (value === undefined) throw new Error(`server.properties.tftpl has a new variable \${${name}}`);
       return value;
     })
     .replaceAll('127.0.0.1:9093', `127.0.0.1:${input.controllerPort}`)
     .replaceAll('__PRIVATE_IP__', '127.0.0.1')
-    .replaceAll('__ADMIN_PASSWORD__', input.adminPassword)
+    .replaceAll('/etc/kafka-broker/secrets/scram.env', input.scramEnvPath)
     .replaceAll('/var/lib/kafka/data', input.dataDir)
     .replaceAll('/etc/kafka-broker/tls/ca.pem', path.join(LOCAL_PATHS.tls, 'ca.pem'))
     .replace(
@@ -85,9 +88,12 @@ describe('the EC2 broker configuration', () => {
     const ports = { clientPort: await freePort(), controllerPort: await freePort() };
     broker = await startThrowawayBroker({
       render: (dataDir) => {
+        // The file the host's boot script writes from the orders-admin secret, in the same format.
+        const scramEnvPath = path.join(path.dirname(dataDir), 'scram.env');
+        writeFileSync(scramEnvPath, `SCRAM_USERNAME=${KafkaUser.admin}\nSCRAM_PASSWORD=${adminPassword}\n`);
         const text = renderEc2Properties(template, {
           dataDir,
-          adminPassword,
+          scramEnvPath,
           keystorePath: tls.keystorePath,
           ...ports,
         });
