@@ -31,6 +31,7 @@ export const AclOperation = {
   write: 'WRITE',
   describe: 'DESCRIBE',
   describeConfigs: 'DESCRIBE_CONFIGS',
+  idempotentWrite: 'IDEMPOTENT_WRITE',
 } as const;
 export type AclOperation = (typeof AclOperation)[keyof typeof AclOperation];
 
@@ -83,7 +84,7 @@ const grant =
   ): AclBinding[] =>
     operations.map((operation) => ({ user, resourceType, resourceName, patternType, operation }));
 
-const { read, write, describe, describeConfigs } = AclOperation;
+const { read, write, describe, describeConfigs, idempotentWrite } = AclOperation;
 const { topic, group, cluster, transactionalId } = AclResourceType;
 
 /**
@@ -104,10 +105,12 @@ export const kafkaAcls = (names: AclNames = CONTRACT_ACL_NAMES): readonly AclBin
     // Lambda's Kafka poller reads the cluster's dynamic configuration (AWS lists it as
     // kafka-cluster:DescribeClusterDynamicConfiguration for an event source mapping).
     ...esm(cluster, 'kafka-cluster', [describeConfigs]),
-    // The consumers re-publish only. The idempotent producer needs no cluster IDEMPOTENT_WRITE: WRITE on a
-    // topic implies it since Kafka 3.0 (KIP-679).
+    // The consumers re-publish only. Their producer is idempotent: WRITE on a topic implies cluster
+    // IDEMPOTENT_WRITE since Kafka 3.0 (KIP-679); it is granted anyway, as the EC2 setup script does, so the
+    // same list holds on any broker version.
     ...producer(topic, retry, [write, describe]),
     ...producer(topic, dlq, [write, describe]),
+    ...producer(cluster, 'kafka-cluster', [idempotentWrite]),
     // The operator: reads all four topics, produces new orders, redrives to orders.v1 or orders.retry and
     // writes the ledger. It never writes orders.dlq: only the consumers dead-letter.
     ...ui(topic, orders, [read, write, describe]),
@@ -119,6 +122,7 @@ export const kafkaAcls = (names: AclNames = CONTRACT_ACL_NAMES): readonly AclBin
     ...ui(group, names.consumerGroups.main, [describe]),
     ...ui(group, names.consumerGroups.retry, [describe]),
     ...ui(transactionalId, names.redriveTransactionPrefix, [write, describe], AclPatternType.prefixed),
+    ...ui(cluster, 'kafka-cluster', [idempotentWrite]),
   ];
 };
 

@@ -47,6 +47,7 @@ describe('kafkaAcls', () => {
     expect(lines(acls, KafkaUser.producer)).toEqual([
       'DESCRIBE TOPIC:orders.dlq',
       'DESCRIBE TOPIC:orders.retry',
+      'IDEMPOTENT_WRITE CLUSTER:kafka-cluster',
       'WRITE TOPIC:orders.dlq',
       'WRITE TOPIC:orders.retry',
     ]);
@@ -66,6 +67,7 @@ describe('kafkaAcls', () => {
       'DESCRIBE TOPIC:orders.retry',
       'DESCRIBE TOPIC:orders.v1',
       'DESCRIBE TRANSACTIONAL_ID:orders-redrive-*',
+      'IDEMPOTENT_WRITE CLUSTER:kafka-cluster',
       'READ GROUP:orders-ui-*',
       'READ TOPIC:orders.dlq',
       'READ TOPIC:orders.dlq.redrives',
@@ -140,7 +142,7 @@ describe('kafkaAclsCliArgs', () => {
 
   it('names the cluster without a resource name and camel-cases DESCRIBE_CONFIGS', () => {
     // Prepare
-    const binding = kafkaAcls().find((b) => b.resourceType === 'CLUSTER');
+    const binding = kafkaAcls().find((b) => b.resourceType === 'CLUSTER' && b.user === KafkaUser.esm);
 
     // Act
     const args = binding ? kafkaAclsCliArgs(binding) : [];
