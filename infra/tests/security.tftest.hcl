@@ -268,6 +268,16 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
   command = plan
 
   assert {
+    condition = (
+      length(regexall(":PLAINTEXT", local.server_properties)) == 0 &&
+      !strcontains(local.server_properties, "User:ANONYMOUS") &&
+      length(regexall("(?m)^super\\.users=User:orders-admin$", local.server_properties)) == 1 &&
+      length(regexall("=\"\\$\\{file:/etc/kafka-broker/secrets/scram\\.env:SCRAM_PASSWORD\\}\"", local.server_properties)) == 3
+    )
+    error_message = "The broker must have no unauthenticated listener, orders-admin must be its only super user, and its password must come from the secret file, not the template."
+  }
+
+  assert {
     condition     = startswith(local.user_data, "#!/bin/bash\n") && strcontains(local.user_data, "\nset -euo pipefail\n")
     error_message = "The user data must be a bash script under set -euo pipefail."
   }
@@ -285,7 +295,10 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
         "restart: always",
         "auto.create.topics.enable=false",
         "CLIENT://__PRIVATE_IP__:9096",
-        "listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,CLIENT:SASL_SSL",
+        "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_SSL",
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users=User:orders-admin\n",
+        "allow.everyone.if.no.acl.found=false",
         "sasl.enabled.mechanisms=SCRAM-SHA-512",
         "--add-scram \"SCRAM-SHA-512=[name=$SCRAM_USERNAME,password=$SCRAM_PASSWORD]\"",
         "SERVER_LISTENADDRESS: \"127.0.0.1\"",

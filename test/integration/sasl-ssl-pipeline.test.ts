@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { KafkaUser } from '../../infra/local/broker/kafka-acls.js';
 import { FailureHeader } from '../../shared/domain/failure-headers.js';
 import { createSaslSslKafka } from './helpers/kafka-client.js';
 import { headerText, orderMessage, type Pipeline, startPipeline } from './helpers/pipeline.js';
@@ -16,7 +18,7 @@ describe('the pipeline over SASL_SSL', () => {
     pipeline = undefined;
   });
 
-  it('processes and dead-letters through SCRAM-SHA-512 over TLS with the local CA', async () => {
+  it('processes, retries and dead-letters over TLS with a SCRAM user per client, under the ACLs', async () => {
     // Prepare
     if (saslSsl === null) {
       throw new Error(
@@ -25,6 +27,8 @@ describe('the pipeline over SASL_SSL', () => {
     }
     pipeline = await startPipeline({ brokers, saslSsl });
     expect(pipeline.config.securityProtocol).toBe('sasl_ssl');
+    // The handlers' re-publishes go out as orders-producer; the runners poll as orders-esm.
+    expect(pipeline.config.auth.username).toBe(KafkaUser.producer);
 
     // Act
     await pipeline.produce([
@@ -36,8 +40,10 @@ describe('the pipeline over SASL_SSL', () => {
       timeoutMs: 30_000,
       description: '2 processed over TLS',
     });
-    const [dead] = await readTopic(createSaslSslKafka(saslSsl), {
+    // Read back the way the operator does: as orders-ui, in an orders-ui- group.
+    const [dead] = await readTopic(createSaslSslKafka({ ...saslSsl, ...saslSsl.users[KafkaUser.ui] }), {
       topic: pipeline.topics.dlq,
+      groupId: `orders-ui-${randomUUID()}`,
       count: 1,
       timeoutMs: 30_000,
     });

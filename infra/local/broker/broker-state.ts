@@ -1,12 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import type { KafkaUser } from './kafka-acls.js';
 import { LOCAL_PATHS } from './paths.js';
 
-export interface SaslSslEndpoint {
-  readonly bootstrapServers: string;
-  readonly caPem: string;
+export interface ScramCredentials {
   readonly username: string;
   readonly password: string;
+}
+
+export interface SaslSslEndpoint extends ScramCredentials {
+  readonly bootstrapServers: string;
+  readonly caPem: string;
+  /**
+   * `username`/`password` are the super user `orders-admin`'s; `users` holds every user, each limited by the
+   * ACLs of kafka-acls.ts exactly as on AWS.
+   */
+  readonly users: Readonly<Record<KafkaUser, ScramCredentials>>;
 }
 
 /** What the pid file records, so a second caller can find and reuse a running broker. */

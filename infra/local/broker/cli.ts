@@ -58,6 +58,7 @@ const start = async (): Promise<void> => {
   say(`Kafka ${KAFKA_VERSION} ${broker.origin} at ${broker.bootstrapServers} in ${seconds}s`);
   if (broker.saslSsl) {
     say(`SASL_SSL (SCRAM-SHA-512) at ${broker.saslSsl.bootstrapServers}, CA ${LOCAL_PATHS.tls}/ca.pem`);
+    say(`SASL_SSL users (ACLs as on AWS): ${Object.keys(broker.saslSsl.users).join(', ')}`);
   }
   say(`topics: ${topics.map((t) => `${t.topic}(${t.partitions}${t.created ? ', created' : ''})`).join(' ')}`);
   if (broker.exited === undefined) {

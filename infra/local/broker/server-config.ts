@@ -1,3 +1,4 @@
+import { KafkaUser, principalOf } from './kafka-acls.js';
 import type { LocalTls } from './tls.js';
 
 export interface ServerConfigInput {
@@ -49,6 +50,15 @@ export const renderServerProperties = (input: ServerConfigInput): string => {
     `message.max.bytes=${MAX_MESSAGE_BYTES}`,
     `replica.fetch.max.bytes=${MAX_MESSAGE_BYTES}`,
     'num.partitions=3',
+    // The same authorizer, super user and deny-by-default as the EC2 host, so the SASL_SSL listener enforces
+    // the ACLs of kafka-acls.ts. One difference, local only: the PLAINTEXT listeners (client and controller,
+    // both on 127.0.0.1) authenticate nobody, so their principal User:ANONYMOUS is a super user here. The
+    // tests and `npm start` create per-run topics and groups through it, and the controller listener's
+    // principal must be a super user for the broker to start (KIP-801 early start listeners). The EC2 host
+    // has no PLAINTEXT client listener and does not name ANONYMOUS.
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=${principalOf(KafkaUser.admin)};User:ANONYMOUS`,
+    'allow.everyone.if.no.acl.found=false',
   ];
   if (sasl && input.tls) {
     lines.push(

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureKafkaAcls } from './apply-acls.js';
 import {
   clearBrokerState,
   isProcessAlive,
@@ -11,13 +12,16 @@ import {
 } from './broker-state.js';
 import { ensureKafkaJars } from './jars.js';
 import { assertJavaVersion, jvmOptions } from './java.js';
+import { KafkaUser } from './kafka-acls.js';
+import { localScramUsers } from './local-users.js';
 import { type BrokerPaths, brokerPaths, LOCAL_PATHS } from './paths.js';
 import { probeBroker, waitForBroker } from './readiness.js';
+import { ensureScramUsers } from './scram-users.js';
 import { renderLog4j2Properties, renderServerProperties } from './server-config.js';
 import { withStartLock } from './start-lock.js';
 import { stopProcess } from './stop-process.js';
 import { formatStorageIfNeeded } from './storage.js';
-import { ensureLocalTls, LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
+import { ensureLocalTls } from './tls.js';
 
 export interface LocalBrokerOptions {
   /** PLAINTEXT listener on 127.0.0.1. Default 9092. */
@@ -117,6 +121,12 @@ const reuseIfRunning = async (timeoutMs: number, paths: BrokerPaths): Promise<Lo
     await clearBrokerState(paths.state);
     return undefined;
   }
+  if (state.saslSsl && state.saslSsl.users === undefined) {
+    // Started by a version with one SCRAM user and no ACLs: reusing it would hand out users it lacks.
+    throw new Error(
+      `the running local broker (pid ${state.pid}) was started by an earlier version without per-client Kafka users; stop it with \`npm run broker -- stop\` and start again`,
+    );
+  }
   // It may still be booting for another caller (npm start and npm test launched together): wait for it.
   await waitForBroker(state.bootstrapServers, { timeoutMs, hasExited: () => !isProcessAlive(state.pid) });
   return {
@@ -170,7 +180,7 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
   const classpath = await ensureKafkaJars();
   opts.signal?.throwIfAborted();
   const { configFile, log4jConfig, tls } = await writeConfigs(options, paths);
-  await formatStorageIfNeeded({ classpath, configFile, dataDir: paths.data, log4jConfig });
+  const formatted = await formatStorageIfNeeded({ classpath, configFile, dataDir: paths.data, log4jConfig });
   opts.signal?.throwIfAborted();
 
   const child = spawnBroker({ classpath, configFile, log4jConfig, heap: options.heap }, paths);
@@ -190,13 +200,14 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
   // which then fails as "exited".
   const stopOnAbort = (): void => void stop();
   opts.signal?.addEventListener('abort', stopOnAbort, { once: true });
+  const users = localScramUsers();
   const saslSsl: SaslSslEndpoint | undefined =
     tls && options.saslSslPort !== undefined
       ? {
           bootstrapServers: `127.0.0.1:${options.saslSslPort}`,
           caPem: tls.caPem,
-          username: LOCAL_SCRAM_USER,
-          password: LOCAL_SCRAM_PASSWORD,
+          ...users[KafkaUser.admin],
+          users,
         }
       : undefined;
   try {
@@ -209,6 +220,13 @@ const reuseOrStart = async (opts: LocalBrokerOptions, paths: BrokerPaths): Promi
       hasExited: () => child.exitCode !== null || child.signalCode !== null,
       logFiles: [paths.brokerLog, paths.jvmLog],
     });
+    // A directory formatted by an earlier version lacks the per-client users; a fresh one has them all.
+    // Only the SASL_SSL listener can tell, so with it off they are checked on a later start that has it.
+    if (saslSsl && !formatted) {
+      const added = await ensureScramUsers(bootstrapServers, saslSsl);
+      if (added.length > 0) process.stderr.write(`[kafka] added SCRAM users ${added.join(', ')}\n`);
+    }
+    await ensureKafkaAcls(bootstrapServers);
   } catch (err) {
     await stop();
     throw err;

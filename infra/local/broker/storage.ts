@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { scramFormatArgs } from './local-users.js';
 import { runCommandOrThrow } from './run-command.js';
-import { LOCAL_SCRAM_PASSWORD, LOCAL_SCRAM_USER } from './tls.js';
 
 /**
  * A Kafka cluster id: 16 random bytes, base64url without padding (what `kafka-storage random-uuid` prints).
@@ -16,8 +16,9 @@ export const newClusterId = (): string => {
 };
 
 /**
- * Formats the KRaft log directory once. The SCRAM user is always written at format time (KRaft stores it in
- * the metadata log), so the SASL_SSL listener can be switched on later without reformatting.
+ * Formats the KRaft log directory once. The SCRAM users are always written at format time (KRaft stores them
+ * in the metadata log, KIP-900), so the SASL_SSL listener can be switched on later without reformatting. A
+ * directory formatted by an earlier version is kept as it is: `ensureScramUsers` adds the users it lacks.
  */
 export const formatStorageIfNeeded = async (input: {
   classpath: string;
@@ -38,8 +39,7 @@ export const formatStorageIfNeeded = async (input: {
     newClusterId(),
     '--config',
     input.configFile,
-    '--add-scram',
-    `SCRAM-SHA-512=[name=${LOCAL_SCRAM_USER},password=${LOCAL_SCRAM_PASSWORD}]`,
+    ...scramFormatArgs(),
   ]);
   return true;
 };

@@ -5,12 +5,10 @@ import { LOCAL_PATHS } from './paths.js';
 import { runCommandOrThrow } from './run-command.js';
 
 /**
- * Local-only secrets. The keystore and SCRAM password protect a broker bound to 127.0.0.1 on a laptop or CI
- * runner; they are never used on AWS, where the credentials come from Secrets Manager.
+ * Local-only secret. The keystore protects a broker bound to 127.0.0.1 on a laptop or CI runner; it is never
+ * used on AWS, where the host makes its own CA and key at boot.
  */
 export const LOCAL_TLS_STORE_PASSWORD = 'local-only-changeit';
-export const LOCAL_SCRAM_USER = 'local-dev';
-export const LOCAL_SCRAM_PASSWORD = 'local-dev-secret-not-for-aws';
 
 export interface LocalTls {
   readonly keystorePath: string;

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 
 /** The topic contract (README "Topics"); the application never lets the broker create a topic on its own. */
 export const ORDER_TOPICS = ['orders.v1', 'orders.retry', 'orders.dlq'] as const;
@@ -13,6 +13,11 @@ export interface EnsureTopicsOptions {
   readonly replicationFactor?: number;
   /** Topics producers write orders to. Default: `orders.v1`. They get Kafka's default record limit. */
   readonly intakeTopics?: readonly string[];
+  /**
+   * TLS and SASL for the admin connection, e.g. `orders-admin` over SASL_SSL. Default: none, which suits the
+   * local PLAINTEXT listener, whose principal is a super user on the local broker only.
+   */
+  readonly connection?: Pick<KafkaConfig, 'ssl' | 'sasl'>;
 }
 
 /**
@@ -54,6 +59,7 @@ export const ensureTopics = async (
     clientId: 'ensure-topics',
     brokers: brokers.split(','),
     logLevel: logLevel.WARN,
+    ...opts.connection,
   }).admin();
   await admin.connect();
   try {
@@ -85,7 +91,7 @@ export const ensureTopics = async (
         `Topic partition count differs from the expected ${partitions}: ${found}. Set TOPIC_PARTITIONS to match, or delete the topics (locally: npm run broker stop && rm -rf .local/kafka/data).`,
       );
     }
-    await warmUpProducerIds(brokers);
+    await warmUpProducerIds(brokers, opts.connection);
     return reports;
   } finally {
     await admin.disconnect();
@@ -97,11 +103,15 @@ export const ensureTopics = async (
  * otherwise meets "the coordinator is loading", which kafkajs retries but logs as an ERROR that would
  * be the first thing a new user sees.
  */
-const warmUpProducerIds = async (brokers: string): Promise<void> => {
+const warmUpProducerIds = async (
+  brokers: string,
+  connection: EnsureTopicsOptions['connection'],
+): Promise<void> => {
   const producer = new Kafka({
     clientId: 'ensure-topics-warm-up',
     brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
+    ...connection,
   }).producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
   await producer.disconnect();

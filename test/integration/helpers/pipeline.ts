@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { KafkaConfig } from 'kafkajs';
 import { ensureTopics, type SaslSslEndpoint } from '../../../infra/local/broker/index.js';
+import { KafkaUser } from '../../../infra/local/broker/kafka-acls.js';
 import {
   type EventSourceRunner,
   type KafkaLambdaHandler,
@@ -18,6 +19,7 @@ import type { OutboundMessage } from '../../../shared/domain/failure-routing.js'
 import type { Order } from '../../../shared/domain/order-schema.js';
 import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
 import type { Topics } from '../../../shared/domain/topics.js';
+import { type AclWorld, aclWorldNames, grantAclWorld } from './acl-world.js';
 import { createTestKafka } from './kafka-client.js';
 
 /** One successful processing call, as the business step saw it. */
@@ -30,7 +32,11 @@ export interface ProcessedCall {
 
 export interface PipelineOptions {
   readonly brokers: string;
-  /** Run every client (runner, producers) through the SASL_SSL listener instead. */
+  /**
+   * Run every client through the SASL_SSL listener instead, each as its own user under the contract's ACLs
+   * (bound to this pipeline's topics and groups): the runners as orders-esm, the handlers' re-publishes as
+   * orders-producer, and `produce` as orders-ui.
+   */
   readonly saslSsl?: SaslSslEndpoint;
   readonly env?: Record<string, string>;
   /** Topics to leave uncreated, to provoke a failed re-publish. */
@@ -91,18 +97,29 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     RETRY_MAX_DELAY_MS: '400',
     ...options.env,
   };
+  // Each client role's configuration: the same environment, with that role's user when over SASL_SSL.
+  const plaintextConfig = readConfig(env);
+  let configFor: (user: KafkaUser) => AppConfig = () => plaintextConfig;
+  let world: AclWorld | undefined;
   if (options.saslSsl) {
+    const { users } = options.saslSsl;
     const caFile = path.join(os.tmpdir(), `kafka-ca-${id}.pem`);
     await writeFile(caFile, options.saslSsl.caPem);
-    Object.assign(env, {
-      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
-      KAFKA_SASL_USERNAME: options.saslSsl.username,
-      KAFKA_SASL_PASSWORD: options.saslSsl.password,
-      KAFKA_CA_PEM_FILE: caFile,
-    });
+    Object.assign(env, { KAFKA_SECURITY_PROTOCOL: 'sasl_ssl', KAFKA_CA_PEM_FILE: caFile });
+    configFor = (user) =>
+      readConfig({
+        ...env,
+        KAFKA_SASL_USERNAME: users[user].username,
+        KAFKA_SASL_PASSWORD: users[user].password,
+      });
+    world = await grantAclWorld(
+      createTestKafka(options.brokers, { clientId: 'pipeline-acls' }),
+      aclWorldNames({ ...topics, redrives: `${topics.dlq}.redrives` }, id),
+    );
   }
-  const config = readConfig(env);
-  const kafka: KafkaConfig = await resolveKafkaConfig(config);
+  const config = configFor(KafkaUser.producer);
+  const intakeConfig = configFor(KafkaUser.ui);
+  const kafka: KafkaConfig = await resolveKafkaConfig(configFor(KafkaUser.esm));
 
   const processed: ProcessedCall[] = [];
   const calls: ProcessedCall[] = [];
@@ -149,7 +166,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
     calls,
     produce: (messages, topic = topics.orders) =>
       publishAll(
-        config,
+        intakeConfig,
         messages.map((message) => ({ topic, headers: {}, ...message })),
       ),
     stop: async () => {
@@ -157,6 +174,7 @@ export const startPipeline = async (options: PipelineOptions): Promise<Pipeline>
       await closeProducer();
       // Per-test topics would otherwise pile up on a broker that lives across runs.
       await deleteTopics(options.brokers, Object.values(topics));
+      await world?.remove();
     },
   };
 };

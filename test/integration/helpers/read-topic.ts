@@ -11,6 +11,8 @@ export interface ReadTopicOptions {
   /** Stop as soon as this many messages arrived. Without it, read until the deadline. */
   readonly count?: number;
   readonly timeoutMs: number;
+  /** Default: a fresh `read-topic-<uuid>`. A user limited by ACLs needs a name its grants cover. */
+  readonly groupId?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ReadTopicOptions {
 export const readTopic = async (kafka: Kafka, options: ReadTopicOptions): Promise<ReadMessage[]> => {
   const messages: ReadMessage[] = [];
   const consumer = kafka.consumer({
-    groupId: `read-topic-${randomUUID()}`,
+    groupId: options.groupId ?? `read-topic-${randomUUID()}`,
     // Short long-polls: disconnect() waits for the fetch in flight, and kafkajs' default is 5 s.
     maxWaitTimeInMs: 250,
   });
