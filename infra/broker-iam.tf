@@ -57,7 +57,7 @@ locals {
       Sid      = "SessionLogs"
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-      Resource = ["${aws_cloudwatch_log_group.sessions[0].arn}:*"]
+      Resource = [for group in aws_cloudwatch_log_group.sessions : "${group.arn}:*"]
     },
     {
       Sid      = "ReadKafkaUserSecrets"
