@@ -75,3 +75,8 @@ output "msk_kafka_setup_script" {
   description = "msk mode: creates the topics and ACLs as orders-admin. Run once from inside the VPC (README, \"Moving to MSK\")."
   value       = local.msk ? local.kafka_setup_sh : null
 }
+
+output "broker_user_data" {
+  description = "The broker's rendered first-boot script (self-managed mode). It holds no secrets: the host reads them from Secrets Manager."
+  value       = local.self_managed ? local.user_data : null
+}
