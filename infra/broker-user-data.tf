@@ -22,10 +22,28 @@ locals {
   ]
   topics = [for topic in local.kafka_topics : topic.name]
 
+  # The ACLs are data shared with the local broker (infra/local/broker/kafka-acls.ts renders the file).
+  # One kafka-acls.sh call per principal and resource, with all of its operations: each call is a JVM.
+  kafka_acls = jsondecode(file("${path.module}/kafka-acls.json"))
+  acl_groups = {
+    for binding in local.kafka_acls.bindings :
+    join(" ", concat([binding.principal], slice(binding.kafkaAclsArgs, 5, length(binding.kafkaAclsArgs)))) => binding...
+  }
+  acls = [
+    for key, bindings in local.acl_groups : {
+      principal  = bindings[0].principal
+      operations = [for binding in bindings : binding.kafkaAclsArgs[4]]
+      resource   = slice(bindings[0].kafkaAclsArgs, 5, length(bindings[0].kafkaAclsArgs))
+    }
+  ]
+
   kafka_setup_sh = templatefile("${path.module}/templates/kafka-setup.sh.tftpl", {
     topics             = local.kafka_topics
     topic_partitions   = var.topic_partitions
     replication_factor = local.msk ? 3 : 1
+    admin_user         = local.kafka_users.admin
+    users              = local.kafka_acls.users
+    acls               = local.acls
   })
 
   # The CloudWatch agent: disk use of the data volume, memory, and whether the Kafka JVM runs.

@@ -428,11 +428,12 @@ run "kafka_users_have_their_own_secrets_and_acls" {
   assert {
     condition = alltrue([
       for needle in [
-        "acl --allow-principal User:orders-esm --operation Read --operation Describe --topic orders.v1 --topic orders.retry\n",
-        "acl --allow-principal User:orders-esm --operation Read --operation Describe --group orders-main-consumer --group orders-retry-consumer\n",
-        "acl --allow-principal User:orders-producer --operation Write --operation Describe --topic orders.retry --topic orders.dlq\n",
-        "acl --allow-principal User:orders-producer --operation IdempotentWrite --cluster\n",
-        "acl --allow-principal User:orders-ui --operation Write --topic orders.v1 --topic orders.retry --topic orders.dlq.redrives\n",
+        "acl --allow-principal User:orders-esm --operation Read --operation Describe --topic orders.v1 --resource-pattern-type literal\n",
+        "acl --allow-principal User:orders-esm --operation Read --operation Describe --topic orders.retry --resource-pattern-type literal\n",
+        "acl --allow-principal User:orders-esm --operation Read --operation Describe --group orders-main-consumer --resource-pattern-type literal\n",
+        "acl --allow-principal User:orders-producer --operation Write --operation Describe --topic orders.dlq --resource-pattern-type literal\n",
+        "acl --allow-principal User:orders-ui --operation Read --operation Describe --topic orders.dlq --resource-pattern-type literal\n",
+        "acl --allow-principal User:orders-ui --operation Read --operation Write --operation Describe --topic orders.dlq.redrives --resource-pattern-type literal\n",
         "acl --allow-principal User:orders-ui --operation Read --operation Describe --group orders-ui- --resource-pattern-type prefixed\n",
         "acl --allow-principal User:orders-ui --operation Write --operation Describe --transactional-id orders-redrive- --resource-pattern-type prefixed\n",
         "acl --allow-principal User:orders-admin --operation All --cluster\n",
@@ -446,8 +447,9 @@ run "kafka_users_have_their_own_secrets_and_acls" {
       length(regexall("User:orders-producer --operation (Read|All|Alter|Delete)", local.kafka_setup_sh)) == 0 &&
       length(regexall("User:orders-esm --operation (Write|All|Alter|Delete)", local.kafka_setup_sh)) == 0 &&
       length(regexall("User:orders-ui --operation (All|Alter|Delete|AlterConfigs)", local.kafka_setup_sh)) == 0 &&
-      length(regexall("User:orders-ui --operation Write[^\n]*--topic orders\\.dlq( |\n)", local.kafka_setup_sh)) == 0 &&
-      length(regexall("--operation All", local.kafka_setup_sh)) == 2
+      length(regexall("User:orders-ui [^\n]*--operation Write[^\n]*--topic orders\\.dlq ", local.kafka_setup_sh)) == 0 &&
+      length(regexall("--operation All", local.kafka_setup_sh)) == 2 &&
+      sum([for acl in local.acls : length(acl.operations)]) == length(local.kafka_acls.bindings)
     )
     error_message = "Only orders-admin may hold All, Alter or Delete; the UI must not write orders.dlq, the ESM user must not write at all."
   }
@@ -557,6 +559,17 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
   command = plan
 
   assert {
+    condition = (
+      length(regexall(":PLAINTEXT", local.server_properties)) == 0 &&
+      !strcontains(local.server_properties, "User:ANONYMOUS") &&
+      length(regexall("(?m)^super\\.users=User:orders-admin$", local.server_properties)) == 1 &&
+      strcontains(local.user_data, "-e \"s/__ADMIN_PASSWORD__/$${PASSWORDS[$ADMIN_USER]}/g\"") &&
+      strcontains(local.user_data, "chmod 0400 \"$CONF/server.properties\"")
+    )
+    error_message = "The broker must have no unauthenticated listener, orders-admin must be its only super user, and the admin password in server.properties readable by Kafka's user only."
+  }
+
+  assert {
     condition     = startswith(local.user_data, "#!/bin/bash\n") && strcontains(local.user_data, "\nset -euo pipefail\n")
     error_message = "The user data must be a bash script under set -euo pipefail."
   }
@@ -573,6 +586,12 @@ run "user_data_bootstraps_kafka_and_fails_loudly" {
         "image: docker.redpanda.com/redpandadata/console:v2.8.5",
         "restart: always",
         "auto.create.topics.enable=false",
+        "CLIENT://__PRIVATE_IP__:9096",
+        "listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_SSL",
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users=User:orders-admin\n",
+        "allow.everyone.if.no.acl.found=false",
+        "sasl.enabled.mechanisms=SCRAM-SHA-512",
         "latest/api/token",
         "--topic 'orders.v1' --partitions '3' --replication-factor '1'",
         "--topic 'orders.retry' --partitions '3'",
