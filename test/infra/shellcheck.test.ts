@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,11 +32,29 @@ const run = (command: string, args: string[], options: { cwd?: string; env?: Nod
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`, stdout: result.stdout };
 };
 
+// Terraform runs asynchronously: a long blocked event loop starves vitest's worker RPC.
+const runAsync = (command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) =>
+  new Promise<{ ok: boolean; output: string; stdout: string }>((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', (error) =>
+      reject(new Error(`${command} is not installed or not on PATH (${error.message})`, { cause: error })),
+    );
+    child.on('close', (status) => resolve({ ok: status === 0, output: `${stdout}${stderr}`, stdout }));
+  });
+
 describe('shell scripts', () => {
   const rendered = new Map<string, string>();
   let workDir = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'orders-dlq-shellcheck-'));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -48,7 +66,7 @@ describe('shell scripts', () => {
     const offline = process.env.TF_OFFLINE_MIRROR ?? (existsSync(mirrorProviderDir) ? '1' : '0');
     if (offline === '1') env.TF_CLI_CONFIG_FILE = join(infraDir, 'offline.tfrc');
 
-    const init = run(
+    const init = await runAsync(
       'terraform',
       ['init', '-backend=false', '-lockfile=readonly', '-input=false', '-no-color'],
       {
@@ -57,7 +75,7 @@ describe('shell scripts', () => {
       },
     );
     if (!init.ok) throw new Error(init.output);
-    const test = run(
+    const test = await runAsync(
       'terraform',
       ['test', '-json', '-verbose', '-no-color', '-filter=tests/render.tftest.hcl'],
       { cwd: infraDir, env },
