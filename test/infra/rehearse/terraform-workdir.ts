@@ -29,8 +29,10 @@ provider "aws" {
 export const createTerraformWorkdir = (infraDir: string, endpoint: string): TerraformWorkdir => {
   const dir = mkdtempSync(join(tmpdir(), 'orders-dlq-rehearsal-'));
   for (const entry of readdirSync(infraDir)) {
-    if (entry.endsWith('.tf') || entry === '.terraform.lock.hcl')
+    // The configuration, its lock file and the data it reads (kafka-acls.json); no state, no .terraform.
+    if (/\.(tf|json)$/.test(entry) || entry === '.terraform.lock.hcl') {
       cpSync(join(infraDir, entry), join(dir, entry));
+    }
   }
   cpSync(join(infraDir, 'templates'), join(dir, 'templates'), { recursive: true });
   writeFileSync(join(dir, 'rehearsal_override.tf'), PROVIDER_OVERRIDE);
