@@ -10,17 +10,27 @@ data "aws_availability_zones" "available" {
 data "aws_region" "current" {}
 
 locals {
-  name = "${var.project}-${var.stage}"
-  azs  = slice(data.aws_availability_zones.available.names, 0, 2)
-  nat  = var.egress_mode == "nat"
+  name         = "${var.project}-${var.stage}"
+  msk          = var.kafka_mode == "msk"
+  self_managed = !local.msk
+  # MSK spreads its three brokers over three AZs, one client subnet each; the EC2 host needs one AZ and
+  # the Lambda functions two.
+  subnet_count = local.msk ? 3 : 2
+  azs          = slice(data.aws_availability_zones.available.names, 0, local.subnet_count)
+  nat          = var.egress_mode == "nat"
 
   # Session Manager needs ssm, ssmmessages and ec2messages; a VPC Kafka event source mapping calls
   # Lambda, STS and Secrets Manager. In "nat" mode all of them are reached through the NAT gateway,
   # so the Session Manager endpoints there are optional (they keep shell access up without the NAT).
+  # Without a NAT the host also needs CloudWatch Logs (session logs) and CloudWatch (agent metrics), and
+  # in msk mode the producers call kafka:GetBootstrapBrokers through the `kafka` endpoint.
   # https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-vpc.html
+  # https://docs.aws.amazon.com/msk/latest/developerguide/privatelink-vpc-endpoints.html
   interface_endpoint_services = concat(
-    local.nat && !var.session_manager_endpoints ? [] : ["ssm", "ssmmessages", "ec2messages"],
+    local.self_managed && (!local.nat || var.session_manager_endpoints) ? ["ssm", "ssmmessages", "ec2messages"] : [],
     local.nat ? [] : ["lambda", "sts", "secretsmanager"],
+    local.nat || local.msk ? [] : ["logs", "monitoring"],
+    !local.nat && local.msk ? ["kafka"] : [],
   )
 }
 
@@ -34,7 +44,7 @@ resource "aws_vpc" "this" {
 }
 
 resource "aws_subnet" "private" {
-  count = 2
+  count = local.subnet_count
 
   vpc_id            = aws_vpc.this.id
   availability_zone = local.azs[count.index]
@@ -51,7 +61,7 @@ resource "aws_route_table" "private" {
 }
 
 resource "aws_route_table_association" "private" {
-  count = 2
+  count = local.subnet_count
 
   subnet_id      = aws_subnet.private[count.index].id
   route_table_id = aws_route_table.private.id

@@ -42,12 +42,30 @@ variable "vpc_cidr" {
   }
 }
 
+variable "kafka_mode" {
+  description = <<-EOT
+    Where Kafka runs:
+    "self-managed" = one EC2 host (the small default): Apache Kafka in KRaft mode behind a stable ENI address.
+    "msk" = an Amazon MSK provisioned cluster: three brokers across three AZs, replication factor 3,
+    min.insync.replicas 2, SASL/SCRAM (AmazonMSK_ secrets under a customer managed KMS key) over TLS.
+    Deploy serverless.yml with the same mode (it reads it from SSM).
+  EOT
+  type        = string
+  default     = "self-managed"
+
+  validation {
+    condition     = contains(["self-managed", "msk"], var.kafka_mode)
+    error_message = "kafka_mode must be \"self-managed\" or \"msk\"."
+  }
+}
+
 variable "egress_mode" {
   description = <<-EOT
     How the Lambda event source mapping (and the broker host) reach AWS APIs:
     "nat" = one NAT gateway (public subnet + IGW used by the NAT only); the host can pull Docker images.
-    "endpoints" = interface endpoints for Lambda, STS and Secrets Manager, no internet at all; the host
-    cannot pull images, so bootstrap it in "nat" mode first (see README).
+    "endpoints" = interface endpoints for Lambda, STS, Secrets Manager (and Kafka in msk mode), no internet
+    at all; the host cannot pull images, so bootstrap it in "nat" mode first (see README). A plan that would
+    replace the host in this mode is refused.
   EOT
   type        = string
   default     = "nat"
@@ -189,17 +207,6 @@ variable "compose_version" {
   }
 }
 
-variable "scram_username" {
-  description = "SCRAM-SHA-512 user the Lambda event source mappings and producers authenticate as."
-  type        = string
-  default     = "orders-app"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{3,64}$", var.scram_username))
-    error_message = "scram_username must be 3-64 letters, digits, '_' or '-' (it is embedded in a SCRAM credential spec)."
-  }
-}
-
 variable "secret_recovery_window_days" {
   description = "Secrets Manager recovery window on destroy. 0 deletes at once, so a destroyed stage can be re-created under the same names."
   type        = number
@@ -215,4 +222,77 @@ variable "tags" {
   description = "Extra tags for every resource (Project, Stage and ManagedBy are always set)."
   type        = map(string)
   default     = {}
+}
+
+variable "console_enabled" {
+  description = "Run Redpanda Console on the host (127.0.0.1 only, through Session Manager port forwarding). Off by default: the free Console has no login."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_email" {
+  description = "Optional address subscribed to the broker alarms (host down, disk, memory). Empty: the SNS topic has no subscriber."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.alarm_email == "" || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be empty or an e-mail address."
+  }
+}
+
+variable "data_volume_snapshots" {
+  description = "Daily EBS snapshots of the Kafka data volume (Data Lifecycle Manager), kept snapshot_retain_count days."
+  type        = bool
+  default     = true
+}
+
+variable "snapshot_retain_count" {
+  description = "How many daily snapshots of the data volume to keep."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.snapshot_retain_count >= 1 && var.snapshot_retain_count <= 1000
+    error_message = "snapshot_retain_count must be between 1 and 1000."
+  }
+}
+
+variable "session_log_retention_days" {
+  description = "Retention of the Session Manager session logs (CloudWatch Logs, KMS-encrypted)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.session_log_retention_days)
+    error_message = "session_log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "msk_kafka_version" {
+  description = "Apache Kafka version of the MSK cluster (kafka_mode = \"msk\")."
+  type        = string
+  default     = "3.9.x"
+}
+
+variable "msk_instance_type" {
+  description = "MSK broker instance type (kafka_mode = \"msk\")."
+  type        = string
+  default     = "kafka.m7g.large"
+
+  validation {
+    condition     = startswith(var.msk_instance_type, "kafka.")
+    error_message = "msk_instance_type must be an MSK broker type such as kafka.m7g.large."
+  }
+}
+
+variable "msk_volume_size_gib" {
+  description = "EBS storage per MSK broker, in GiB (kafka_mode = \"msk\")."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.msk_volume_size_gib >= 1 && var.msk_volume_size_gib <= 16384
+    error_message = "msk_volume_size_gib must be between 1 and 16384."
+  }
 }

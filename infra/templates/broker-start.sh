@@ -1,7 +1,7 @@
 #!/bin/bash
 # Entry point of the kafka container (apache/kafka image, user 1000). Formats the KRaft log directory
-# on first start only, with the SCRAM user written into the bootstrap metadata (KIP-900), then runs
-# the broker. The log directory is on the separate data volume: on a replacement host it is already
+# on first start only, with the admin SCRAM user (orders-admin) written into the bootstrap metadata
+# (KIP-900), then runs the broker. The log directory is on the separate data volume: on a replacement host it is already
 # formatted (meta.properties exists) and is used as it is, with its own cluster id and SCRAM users.
 set -euo pipefail
 

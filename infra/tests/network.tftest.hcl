@@ -19,6 +19,23 @@ mock_provider "aws" {
   mock_data "aws_secretsmanager_random_password" {
     defaults = { random_password = "Zq4mT8vK2pX9rL6sW3nB7yH5cF1dG0jA" }
   }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_ec2_instance_type_offerings" {
+    defaults = { instance_types = ["t4g.medium"] }
+  }
+  # By default a host booted with the current user data is running (the endpoints-mode guard passes);
+  # the guard's own runs override this.
+  mock_data "aws_instances" {
+    defaults = { ids = ["i-0a1b2c3d4e5f60718"] }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555", key_id = "11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/orders-dlq/dev/session-manager" }
+  }
   mock_resource "aws_instance" {
     defaults = { id = "i-0a1b2c3d4e5f60718", private_ip = "10.40.1.23" }
   }
@@ -106,9 +123,9 @@ run "endpoints_mode_creates_interface_endpoints_and_no_nat" {
 
   assert {
     condition = toset(keys(aws_vpc_endpoint.interface)) == toset([
-      "ssm", "ssmmessages", "ec2messages", "lambda", "sts", "secretsmanager",
+      "ssm", "ssmmessages", "ec2messages", "lambda", "sts", "secretsmanager", "logs", "monitoring",
     ])
-    error_message = "endpoints mode must create interface endpoints for Lambda, STS, Secrets Manager and Session Manager."
+    error_message = "endpoints mode must create interface endpoints for Lambda, STS, Secrets Manager, Session Manager, its logs and the agent's metrics."
   }
 
   assert {
@@ -146,9 +163,14 @@ run "ssm_parameters_match_the_serverless_contract" {
 
   assert {
     condition = toset([for param in aws_ssm_parameter.plain : param.name]) == toset([
+      "/orders-dlq/dev/kafka/mode",
       "/orders-dlq/dev/kafka/bootstrap-servers",
-      "/orders-dlq/dev/kafka/sasl-secret-arn",
+      "/orders-dlq/dev/kafka/esm-secret-arn",
+      "/orders-dlq/dev/kafka/producer-secret-arn",
+      "/orders-dlq/dev/kafka/ui-secret-arn",
+      "/orders-dlq/dev/kafka/secrets-kms-key-arn",
       "/orders-dlq/dev/kafka/ca-secret-arn",
+      "/orders-dlq/dev/kafka/msk-cluster-arn",
       "/orders-dlq/dev/kafka/broker-instance-id",
       "/orders-dlq/dev/network/subnet-ids",
       "/orders-dlq/dev/network/lambda-sg-id",
@@ -157,8 +179,8 @@ run "ssm_parameters_match_the_serverless_contract" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.plain["kafka/bootstrap-servers"].value == "10.40.1.23:9096" && aws_ssm_parameter.plain["kafka/bootstrap-servers"].type == "StringList" && output.bootstrap_servers == "10.40.1.23:9096"
-    error_message = "bootstrap-servers must be the broker's private IP and the SASL_SSL port."
+    condition     = aws_ssm_parameter.plain["kafka/bootstrap-servers"].value == "10.40.1.10:9096" && aws_ssm_parameter.plain["kafka/bootstrap-servers"].type == "StringList" && output.bootstrap_servers == "10.40.1.10:9096"
+    error_message = "bootstrap-servers must be the broker ENI's fixed private IP and the SASL_SSL port."
   }
 
   assert {
@@ -181,12 +203,14 @@ run "ssm_parameters_match_the_serverless_contract" {
 
   assert {
     condition = (
-      aws_secretsmanager_secret.scram.name == "orders-dlq/dev/kafka/scram" &&
-      jsondecode(aws_secretsmanager_secret_version.scram.secret_string) == {
-        username = "orders-app", password = "Zq4mT8vK2pX9rL6sW3nB7yH5cF1dG0jA"
-      }
+      aws_ssm_parameter.plain["kafka/mode"].value == "self-managed" &&
+      aws_ssm_parameter.plain["kafka/secrets-kms-key-arn"].value == aws_kms_key.kafka.arn &&
+      aws_ssm_parameter.plain["kafka/esm-secret-arn"].value == aws_secretsmanager_secret.kafka_user["esm"].arn &&
+      aws_ssm_parameter.plain["kafka/producer-secret-arn"].value == aws_secretsmanager_secret.kafka_user["producer"].arn &&
+      aws_ssm_parameter.plain["kafka/ui-secret-arn"].value == aws_secretsmanager_secret.kafka_user["ui"].arn &&
+      can(regex("^arn:aws:kafka:eu-west-1:123456789012:cluster/none/", aws_ssm_parameter.plain["kafka/msk-cluster-arn"].value))
     )
-    error_message = "The SCRAM secret must hold {\"username\", \"password\"}, the shape SASL_SCRAM_512_AUTH reads."
+    error_message = "The mode, the key and each function's own Kafka user secret must be in SSM; the MSK ARN is a well-formed placeholder in self-managed mode."
   }
 }
 
@@ -248,5 +272,46 @@ run "switching_egress_mode_keeps_the_broker_user_data" {
   assert {
     condition     = output.broker_user_data_sha256 == run.nat_mode_is_the_default_and_creates_one_nat_gateway.broker_user_data_sha256
     error_message = "The user data must not depend on egress_mode, or switching modes replaces the broker."
+  }
+}
+
+run "endpoints_mode_refuses_to_boot_a_new_host" {
+  command = plan
+
+  variables {
+    egress_mode = "endpoints"
+  }
+
+  # No running host carries the current user data hash: a first apply, a user-data change or a lost host.
+  override_data {
+    target = data.aws_instances.booted_broker[0]
+    values = { ids = [] }
+  }
+
+  expect_failures = [aws_instance.broker[0]]
+}
+
+run "endpoints_mode_keeps_a_host_booted_with_the_same_user_data" {
+  command = plan
+
+  variables {
+    egress_mode = "endpoints"
+  }
+
+  assert {
+    condition = (
+      data.aws_instances.booted_broker[0].instance_tags == tomap({ Name = "orders-dlq-dev-kafka", UserDataSha256 = sha256(local.user_data) }) &&
+      aws_instance.broker[0].tags.UserDataSha256 == sha256(local.user_data)
+    )
+    error_message = "The guard must look for the running host by the hash of the user data it booted with."
+  }
+}
+
+run "nat_mode_needs_no_booted_host" {
+  command = plan
+
+  assert {
+    condition     = length(data.aws_instances.booted_broker) == 0 && length(aws_instance.broker) == 1
+    error_message = "In nat mode a new host can always boot: no guard lookup."
   }
 }

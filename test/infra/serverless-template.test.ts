@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -14,7 +14,12 @@ import { readZip } from './helpers/zip.js';
 // provisioned-poller switch as CloudFormation conditions; each mode is checked on the template resolved
 // the way CloudFormation would resolve it for that mode's parameter values.
 
-const SASL_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-dlq/test/kafka-sasl-AbCdEf';
+const ESM_SECRET =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-dlq/test/kafka/orders-esm-AbCdEf';
+const PRODUCER_SECRET =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-dlq/test/kafka/orders-producer-MnOpQr';
+const UI_SECRET =
+  'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_orders-dlq/test/kafka/orders-ui-StUvWx';
 const CA_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-dlq/test/kafka-ca-GhIjKl';
 const MSK_CLUSTER =
   'arn:aws:kafka:eu-west-1:123456789012:cluster/orders-test/11111111-2222-3333-4444-555555555555-1';
@@ -23,10 +28,23 @@ const SUBNETS = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
 const SECURITY_GROUP = 'sg-0bbbbbbbbbbbbbbb1';
 const BOOTSTRAP_SERVERS = ['b-1.kafka.test.internal:9096', 'b-2.kafka.test.internal:9096'];
 
+// Each function's own kafkajs client authenticates as its own SCRAM user; the mappings as orders-esm.
 const FUNCTIONS = [
-  { name: 'mainConsumer', logicalId: 'MainConsumerLambdaFunction', timeout: 60, dir: 'main-consumer' },
-  { name: 'retryConsumer', logicalId: 'RetryConsumerLambdaFunction', timeout: 300, dir: 'retry-consumer' },
-  { name: 'ui', logicalId: 'UiLambdaFunction', timeout: 15, dir: 'ui' },
+  {
+    name: 'mainConsumer',
+    logicalId: 'MainConsumerLambdaFunction',
+    timeout: 60,
+    dir: 'main-consumer',
+    secret: PRODUCER_SECRET,
+  },
+  {
+    name: 'retryConsumer',
+    logicalId: 'RetryConsumerLambdaFunction',
+    timeout: 300,
+    dir: 'retry-consumer',
+    secret: PRODUCER_SECRET,
+  },
+  { name: 'ui', logicalId: 'UiLambdaFunction', timeout: 15, dir: 'ui', secret: UI_SECRET },
 ] as const;
 
 const MAPPINGS = [
@@ -139,7 +157,7 @@ describe('serverless package --stage test', () => {
           { Type: 'VPC_SUBNET', URI: `subnet:${SUBNETS[0]}` },
           { Type: 'VPC_SUBNET', URI: `subnet:${SUBNETS[1]}` },
           { Type: 'VPC_SECURITY_GROUP', URI: `security_group:${SECURITY_GROUP}` },
-          { Type: 'SASL_SCRAM_512_AUTH', URI: SASL_SECRET },
+          { Type: 'SASL_SCRAM_512_AUTH', URI: ESM_SECRET },
           { Type: 'SERVER_ROOT_CA_CERTIFICATE', URI: CA_SECRET },
         ],
         EventSourceArn: Match.absent(),
@@ -186,7 +204,7 @@ describe('serverless package --stage test', () => {
         BatchSize: 100,
         MaximumBatchingWindowInSeconds: 1,
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: mapping.group },
-        SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: SASL_SECRET }],
+        SourceAccessConfigurations: [{ Type: 'SASL_SCRAM_512_AUTH', URI: ESM_SECRET }],
         SelfManagedEventSource: Match.absent(),
       });
     });
@@ -217,7 +235,7 @@ describe('serverless package --stage test', () => {
       expect(variables).toMatchObject({
         KAFKA_BROKERS: BOOTSTRAP_SERVERS.join(','),
         KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
-        KAFKA_SASL_SECRET_ID: SASL_SECRET,
+        KAFKA_SASL_SECRET_ID: fn.secret,
         KAFKA_CA_SECRET_ID: CA_SECRET,
         TOPIC_ORDERS: 'orders.v1',
         TOPIC_RETRY: 'orders.retry',
@@ -253,7 +271,7 @@ describe('serverless package --stage test', () => {
       expect(variables?.MSK_CLUSTER_ARN).toBe(MSK_CLUSTER);
       expect(variables).not.toHaveProperty('KAFKA_BROKERS');
       expect(variables).not.toHaveProperty('KAFKA_CA_SECRET_ID');
-      expect(variables?.KAFKA_SASL_SECRET_ID).toBeDefined();
+      expect(variables?.KAFKA_SASL_SECRET_ID).toBe(fn.secret);
     });
 
     it('serves the UI through a function URL with auth type NONE', () => {
@@ -268,6 +286,16 @@ describe('serverless package --stage test', () => {
         Principal: '*',
         FunctionUrlAuthType: 'NONE',
       });
+    });
+
+    it('reserves concurrency for the UI function only, so the public URL cannot starve the consumers', () => {
+      // Act
+      const functions = selfManaged.findResources('AWS::Lambda::Function');
+
+      // Assess
+      expect(functions.UiLambdaFunction?.Properties.ReservedConcurrentExecutions).toBe(5);
+      expect(functions.MainConsumerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+      expect(functions.RetryConsumerLambdaFunction?.Properties.ReservedConcurrentExecutions).toBeUndefined();
     });
 
     it('keeps each function log group for 14 days', () => {
@@ -312,15 +340,19 @@ describe('serverless package --stage test', () => {
       expect(wildcardActions.filter((action) => !ENI_ACTIONS.has(action))).toEqual([]);
     });
 
-    it.each(['MainConsumerRole', 'RetryConsumerRole', 'UiRole'])(
-      'lets %s read exactly the two Kafka secrets, decrypt them and write only its own logs',
-      (roleId) => {
+    it.each([
+      { roleId: 'MainConsumerRole', secrets: [ESM_SECRET, PRODUCER_SECRET, CA_SECRET] },
+      { roleId: 'RetryConsumerRole', secrets: [ESM_SECRET, PRODUCER_SECRET, CA_SECRET] },
+      { roleId: 'UiRole', secrets: [UI_SECRET, CA_SECRET] },
+    ])(
+      "lets $roleId read exactly its Kafka users' secrets and the CA, decrypt them and write only its own logs",
+      ({ roleId, secrets }) => {
         // Act
         const statements = statementsOf(selfManaged, roleId);
         const logGroup = roleId.replace(/Role$/, 'LogGroup');
 
         // Assess
-        expect(grants(statements, 'secretsmanager:GetSecretValue')).toEqual([SASL_SECRET, CA_SECRET]);
+        expect(grants(statements, 'secretsmanager:GetSecretValue')).toEqual(secrets);
         expect(grants(statements, 'kms:Decrypt')).toEqual([KMS_KEY]);
         expect(grants(statements, 'logs:PutLogEvents')).toEqual([{ 'Fn::GetAtt': [logGroup, 'Arn'] }]);
         expect(grants(statements, 'kafka:GetBootstrapBrokers')).toEqual([]);
@@ -384,13 +416,36 @@ describe('serverless package --stage test', () => {
       });
     });
 
+    it.each([
+      { id: 'MainConsumerLagAlarm', fn: 'MainConsumerLambdaFunction' },
+      { id: 'RetryConsumerLagAlarm', fn: 'RetryConsumerLambdaFunction' },
+    ])('alarms on the consumer lag of $fn in both Kafka modes', ({ id, fn }) => {
+      for (const template of [selfManaged, msk]) {
+        // Act
+        const alarm = template.findResources('AWS::CloudWatch::Alarm')[id];
+
+        // Assess
+        expect(alarm?.Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'OffsetLag',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
+          Statistic: 'Maximum',
+          Threshold: 1000,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [{ Ref: 'DeadLetterAlarmTopic' }],
+        });
+      }
+    });
+
     it('drops the SNS topic and alarm actions when no e-mail is set', () => {
       // Act
       const silent = Template.fromJSON(resolveConditions(packaged.template, { AlarmEmail: '' }));
 
       // Assess
       silent.resourceCountIs('AWS::SNS::Topic', 0);
-      silent.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+      for (const alarm of Object.values(silent.findResources('AWS::CloudWatch::Alarm'))) {
+        expect(alarm.Properties.AlarmActions).toBeUndefined();
+      }
     });
   });
 
@@ -421,12 +476,8 @@ describe('serverless package --stage test', () => {
   });
 
   describe('cfn-lint', () => {
-    it('finds no errors or warnings in the template', async () => {
-      // Prepare
-      const template = join(packaged.dir, 'cloudformation-template-update-stack.json');
-
-      // Act
-      const result = await promisify(execFile)('cfn-lint', [template]).then(
+    const lint = (path: string) =>
+      promisify(execFile)('cfn-lint', [path]).then(
         ({ stdout }) => ({ code: 0, output: stdout }),
         (error: NodeJS.ErrnoException & { code?: number | string; stdout?: string; stderr?: string }) => {
           if (error.code === 'ENOENT') {
@@ -437,6 +488,21 @@ describe('serverless package --stage test', () => {
           return { code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
         },
       );
+
+    // The real stages (dev, prod) are linted from their SSM values by `npm run infra:rehearse`.
+    it.each(['self-managed', 'msk'])('finds no errors or warnings in the %s template', async (mode) => {
+      // Prepare
+      const template = structuredClone(packaged.template) as {
+        Parameters: Record<string, { Default?: unknown }>;
+      };
+      const kafkaMode = template.Parameters.KafkaMode;
+      if (kafkaMode === undefined) throw new Error('the template has no KafkaMode parameter');
+      kafkaMode.Default = mode;
+      const path = join(packaged.dir, `template-${mode}.json`);
+      await writeFile(path, JSON.stringify(template));
+
+      // Act
+      const result = await lint(path);
 
       // Assess
       expect(result).toEqual({ code: 0, output: '' });

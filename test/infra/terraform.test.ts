@@ -1,4 +1,4 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +43,9 @@ function terraformEnv(dataDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function describeRun(args: string[], result: SpawnSyncReturns<string>): string {
+type RunResult = { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+function describeRun(args: string[], result: RunResult): string {
   return [
     `terraform ${args.join(' ')} exited with ${result.status ?? result.signal}`,
     '--- stdout ---',
@@ -57,18 +59,27 @@ describe('infra/ Terraform', () => {
   let dataDir = '';
   let env: NodeJS.ProcessEnv = {};
 
-  const terraform = (...args: string[]) => {
-    const result = spawnSync('terraform', args, {
-      cwd: infraDir,
-      env,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
+  // Asynchronous: `terraform test` runs for minutes, and a blocked event loop would starve vitest's
+  // worker RPC ("Timeout calling onTaskUpdate").
+  const terraform = (...args: string[]) =>
+    new Promise<{ ok: boolean; output: string; stdout: string }>((resolve, reject) => {
+      const child = spawn('terraform', args, { cwd: infraDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (status, signal) => {
+        const result = { status, signal, stdout, stderr };
+        resolve({ ok: status === 0, output: describeRun(args, result), stdout });
+      });
     });
-    if (result.error) throw result.error;
-    return { ok: result.status === 0, output: describeRun(args, result), stdout: result.stdout };
-  };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const probe = spawnSync('terraform', ['version'], { encoding: 'utf8' });
     if (probe.error) {
       throw new Error(
@@ -80,7 +91,7 @@ describe('infra/ Terraform', () => {
     env = terraformEnv(dataDir);
 
     // -lockfile=readonly: the committed lock file pins the provider and its hashes; init must not edit it.
-    const init = terraform('init', '-backend=false', '-lockfile=readonly', '-input=false', '-no-color');
+    const init = await terraform('init', '-backend=false', '-lockfile=readonly', '-input=false', '-no-color');
     if (!init.ok) throw new Error(init.output);
   });
 
@@ -88,25 +99,25 @@ describe('infra/ Terraform', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('is formatted canonically', () => {
+  it('is formatted canonically', async () => {
     // Act
-    const fmt = terraform('fmt', '-check', '-recursive', '-diff', '-no-color');
+    const fmt = await terraform('fmt', '-check', '-recursive', '-diff', '-no-color');
 
     // Assess
     expect(fmt.ok, fmt.output).toBe(true);
   });
 
-  it('validates against the pinned AWS provider', () => {
+  it('validates against the pinned AWS provider', async () => {
     // Act
-    const validate = terraform('validate', '-no-color');
+    const validate = await terraform('validate', '-no-color');
 
     // Assess
     expect(validate.ok, validate.output).toBe(true);
   });
 
-  it('passes every terraform test run against the mocked provider', () => {
+  it('passes every terraform test run against the mocked provider', async () => {
     // Act
-    const test = terraform('test', '-no-color');
+    const test = await terraform('test', '-no-color');
 
     // Assess
     expect(test.ok, test.output).toBe(true);
