@@ -32,7 +32,11 @@ const renderEc2Properties = (
     controllerPort: number;
   },
 ): string => {
-  const vars: Record<string, string> = { kafka_port: String(input.clientPort), topic_partitions: '1' };
+  const vars: Record<string, string> = {
+    kafka_port: String(input.clientPort),
+    topic_partitions: '1',
+    log_retention_bytes: String(1024 ** 3),
+  };
   const text = template
     // Terraform's templatefile: `$${` is a literal `${` (a Kafka config-provider reference), `${x}` a variable.
     .replace(/\$\$\{|\$\{(\w+)\}/g, (match, name: string | undefined) => {
