@@ -1,3 +1,5 @@
+// The targets are part of the contract module, which the browser imports too.
+import { RedriveTarget } from '../contract/operator.js';
 import { RedriveError } from './errors.js';
 import {
   decodeFailureHeaders,
@@ -9,11 +11,9 @@ import type { OutboundMessage } from './failure-routing.js';
 import type { ConsumedRecord } from './kafka-event.js';
 import type { Topics } from './topics.js';
 
-export const RedriveTarget = { origin: 'origin', retry: 'retry' } as const;
-export type RedriveTarget = (typeof RedriveTarget)[keyof typeof RedriveTarget];
-
 // Re-exported where callers have always found it; the class lives in the one error module.
 export { RedriveError } from './errors.js';
+export { RedriveTarget };
 
 /**
  * Builds the record that sends a DLQ record back for processing: to the topic it first came from, or

@@ -4,11 +4,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type AppConfig, getConfig } from '../adapters/config.js';
 import { createLogger } from '../adapters/logger.js';
 import { publishAll } from '../adapters/producer.js';
+import { defaultReaderOptions, getTopicReader, type TopicReaderOptions } from '../adapters/topic-reader.js';
 import { createUiApi } from './api.js';
 import { type ApiRequest, type ApiResponse, maxBodyBytes, parseCookies } from './http.js';
 import type { TopicRole } from './requests.js';
 import type { StaticAssets } from './static-assets.js';
-import { defaultReaderOptions, getTopicReader, type TopicReaderOptions } from './topic-reader.js';
 
 /** The consumer groups whose lag the UI shows: the `consumerGroupId`s of serverless.yml. */
 export const defaultConsumerGroups = [

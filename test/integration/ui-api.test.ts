@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { LocalUi } from '../../infra/local/ui-server.js';
-import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
+import { closeTopicReaders } from '../../shared/adapters/topic-reader.js';
 import { type Pipeline, startPipeline } from './helpers/pipeline.js';
 import { startUiFor, uiClient } from './helpers/ui-client.js';
 import { waitFor } from './helpers/wait-for.js';

@@ -13,6 +13,7 @@ describe('readConfig', () => {
       auth: {},
       clientId: 'orders-dlq',
       topics: { orders: 'orders.v1', retry: 'orders.retry', dlq: 'orders.dlq' },
+      ledgerTopic: 'orders.dlq.redrives',
       retryPolicy: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 },
       processingConcurrency: 16,
     });
@@ -51,6 +52,7 @@ describe('readConfig', () => {
       PROCESSING_CONCURRENCY: '4',
       UI_TOKEN_PARAMETER: '/orders-dlq/test/ui/access-token',
       UI_ACCESS_TOKEN: 'token',
+      UI_OPERATOR_TOKENS: 'alice:a-token,bob:b-token',
     };
 
     // Act
@@ -69,10 +71,12 @@ describe('readConfig', () => {
       },
       clientId: 'orders-test',
       topics: { orders: 'o', retry: 'r', dlq: 'd' },
+      ledgerTopic: 'd.redrives',
       retryPolicy: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 200 },
       processingConcurrency: 4,
       uiTokenParameter: '/orders-dlq/test/ui/access-token',
       uiAccessToken: 'token',
+      uiOperatorTokens: 'alice:a-token,bob:b-token',
     });
   });
 
