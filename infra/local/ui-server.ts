@@ -31,9 +31,10 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
+      // Past the API's limit the rest is not kept; what is kept is still over the limit, so the API
+      // answers 413, never a parse error of a cut-off body.
+      if (size <= maxBodyBytes) chunks.push(chunk);
       size += chunk.byteLength;
-      // Past the API's limit the body is not kept; the API answers 413 on the marker size.
-      if (size <= maxBodyBytes + 1) chunks.push(chunk);
     });
     request.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);

@@ -3,12 +3,17 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../adapters/config.js';
 import { createLogger } from '../adapters/logger.js';
-import { publishAll } from '../adapters/producer.js';
 import { createUiApi } from './api.js';
 import { type ApiRequest, type ApiResponse, maxBodyBytes, parseCookies } from './http.js';
 import type { TopicRole } from './requests.js';
 import type { StaticAssets } from './static-assets.js';
-import { defaultReaderOptions, getTopicReader, type TopicReaderOptions } from './topic-reader.js';
+import type { TopicReaderOptions } from './topic-reader.js';
+
+/*
+ * kafkajs and the AWS SDK load on first use, not at import: a cold container that serves the page, a
+ * login or a 401 never pays for them (the bench's `cold_init_ms` of the ui bundle measures this).
+ */
+const kafkaAdapters = () => Promise.all([import('../adapters/producer.js'), import('./topic-reader.js')]);
 
 /** The consumer groups whose lag the UI shows: the `consumerGroupId`s of serverless.yml. */
 export const defaultConsumerGroups = [
@@ -54,15 +59,21 @@ export const toApiRequest = (event: APIGatewayProxyEventV2): ApiRequest => {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
   let body: string | undefined;
+  let bodyBytes = 0;
   if (event.body !== undefined && event.body !== null) {
-    // Refuse oversized bodies before decoding them; the API checks the exact size again.
-    body =
-      event.body.length > maxBodyBytes * 2
-        ? 'x'.repeat(maxBodyBytes + 1)
-        : event.isBase64Encoded
-          ? Buffer.from(event.body, 'base64').toString('utf8')
-          : event.body;
+    // An oversized body is not decoded: its size alone earns the 413.
+    if (event.body.length > maxBodyBytes * 2) bodyBytes = event.body.length;
+    else {
+      const bytes = event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64')
+        : Buffer.from(event.body, 'utf8');
+      body = bytes.toString('utf8');
+      bodyBytes = bytes.byteLength;
+    }
   }
+  // An adapter that stopped reading a long body still reports its declared length.
+  const declared = Number(headers['content-length'] ?? 0);
+  if (Number.isSafeInteger(declared) && declared > bodyBytes) bodyBytes = declared;
   return {
     method: event.requestContext.http.method.toUpperCase(),
     path: event.rawPath,
@@ -70,6 +81,8 @@ export const toApiRequest = (event: APIGatewayProxyEventV2): ApiRequest => {
     headers,
     cookies: parseCookies([...(event.cookies ?? []), ...(headers.cookie ? [headers.cookie] : [])]),
     body,
+    bodyBytes,
+    sourceIp: event.requestContext.http.sourceIp,
   };
 };
 
@@ -93,13 +106,18 @@ export const createUiHandler = (options: UiHandlerOptions) => {
   const build = () => {
     const config = options.config ?? getConfig();
     const groups = options.consumerGroups ?? defaultConsumerGroups;
-    const readerOptions = options.readerOptions ?? defaultReaderOptions;
-    const reader = () => getTopicReader(config, readerOptions);
+    const reader = async () => {
+      const [, { getTopicReader, defaultReaderOptions }] = await kafkaAdapters();
+      return getTopicReader(config, options.readerOptions ?? defaultReaderOptions);
+    };
     return createUiApi({
       topics: config.topics,
       reader,
       stats: async () => (await reader()).stats(groups),
-      publish: (messages) => publishAll(config, messages),
+      publish: async (messages) => {
+        const [{ publishAll }] = await kafkaAdapters();
+        await publishAll(config, messages);
+      },
       accessToken: tokenSource(options, config),
       secureCookies: options.accessToken === undefined && config.uiTokenParameter !== undefined,
       assets: options.assets,

@@ -11,7 +11,7 @@ import { dlqRecord } from './fixtures.js';
 const host = 'ui.example';
 const origin = `https://${host}`;
 
-const setup = () => {
+const setup = (secret = 'token-123') => {
   const logs: Record<TopicRole, MessageLog> = {
     orders: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
     retry: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
@@ -35,7 +35,7 @@ const setup = () => {
     reader: async () => reader,
     stats: async () => ({ ok: true }),
     publish,
-    accessToken: async () => 'token-123',
+    accessToken: async () => secret,
     secureCookies: true,
     assets: uiAssets,
     now: () => T0,
@@ -44,10 +44,18 @@ const setup = () => {
   const call = (
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; cookies?: Record<string, string> } = {},
+    options: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      cookies?: Record<string, string>;
+      sourceIp?: string;
+      bodyBytes?: number;
+    } = {},
   ): Promise<ApiResponse> => {
     const [pathname = '', query = ''] = path.split('?');
     const request: ApiRequest = {
+      sourceIp: options.sourceIp ?? '198.51.100.7',
+      ...(options.bodyBytes === undefined ? {} : { bodyBytes: options.bodyBytes }),
       method,
       path: pathname,
       query: new URLSearchParams(query),
@@ -69,9 +77,10 @@ const setup = () => {
   const login = async () => {
     const response = await call('POST', '/api/login', { body: { token: 'token-123' } });
     const cookie = response.cookies?.[0] ?? '';
+    const name = cookie.slice(0, cookie.indexOf('='));
     const value = cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
     const { csrfToken } = JSON.parse(String(response.body)) as { csrfToken: string };
-    return { cookies: { orders_session: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
+    return { cookies: { [name]: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
   };
   return { logs, call, login, publish, published, refresh };
 };
@@ -109,8 +118,9 @@ describe('UI API', () => {
     expect(wrong.cookies).toBeUndefined();
     expect(right.status).toBe(200);
     expect(right.cookies?.[0]).toMatch(
-      /^orders_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/,
+      /^__Host-orders_session=v2\.[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/,
     );
+    expect(bodyOf(right).operator).toBe('operator');
     expect(String(right.body)).not.toContain('token-123');
   });
 
@@ -161,7 +171,79 @@ describe('UI API', () => {
     // Assess
     expect(responses.map((r) => r.status)).toEqual([400, 400, 413, 415, 400, 400, 404, 404]);
     expect(bodyOf(responses[0] as ApiResponse).error).toMatch(/^invalid order: amount/);
+    expect(bodyOf(responses[2] as ApiResponse).error).toBe(
+      'request body is 307200 bytes; the limit is 262144 bytes (256 KiB)',
+    );
     expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('answers 413 on the declared size of a body the adapter stopped reading, before any parsing', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const response = await call('POST', '/api/login', {
+      body: '{"token":"tok',
+      bodyBytes: 1_048_576,
+    });
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(bodyOf(response).error).toMatch(/^request body is 1048576 bytes; the limit is 262144 bytes/);
+  });
+
+  it('throttles repeated failed sign-ins from one client with 429, even with the right token', async () => {
+    // Prepare
+    const { call } = setup();
+    const wrong = () => call('POST', '/api/login', { body: { token: 'guess' } });
+
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await wrong()).status);
+    const right = await call('POST', '/api/login', { body: { token: 'token-123' } });
+    const otherClient = await call('POST', '/api/login', {
+      body: { token: 'token-123' },
+      sourceIp: '203.0.113.9',
+    });
+
+    // Assess
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect(right.status).toBe(429);
+    expect(right.headers['retry-after']).toBe('300');
+    expect(bodyOf(right).error).toMatch(/too many failed sign-ins/);
+    expect(right.cookies).toBeUndefined();
+    expect(otherClient.status).toBe(200);
+  });
+
+  it('names the operator of a named token in the session', async () => {
+    // Prepare
+    const { call } = setup('{"alice":"token-alice","bob":"token-bob"}');
+
+    // Act
+    const login = await call('POST', '/api/login', { body: { token: 'token-bob' } });
+    const cookie = login.cookies?.[0] ?? '';
+    const session = await call('GET', '/api/session', {
+      cookies: {
+        [cookie.slice(0, cookie.indexOf('='))]: cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')),
+      },
+    });
+
+    // Assess
+    expect(bodyOf(login).operator).toBe('bob');
+    expect(bodyOf(session).operator).toBe('bob');
+  });
+
+  it('sends HSTS over https only', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const https = await call('GET', '/');
+    const http = await call('GET', '/', { headers: { 'x-forwarded-proto': 'http' } });
+
+    // Assess
+    expect(https.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(http.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('produces a valid order and lists records newer than the cursor only', async () => {
