@@ -1,0 +1,67 @@
+import uPlot from 'uplot';
+
+/*
+ * Charts with uPlot: canvas drawing, no inline script and no markup from data. uPlot sizes its own
+ * elements through the CSSOM (`element.style.width = …`), which a `style-src 'self'` policy allows;
+ * its stylesheet is bundled into styles.css, so the CSP needs no change.
+ */
+
+const palette = ['#2457c5', '#9a6700', '#b3261e', '#2e7d32', '#6a3ab2'] as const;
+
+/** One line of a chart: its label and a value per x (null: no data for that x). */
+export interface ChartSeries {
+  readonly label: string;
+  readonly values: ReadonlyArray<number | null>;
+}
+
+const toData = (xsMs: readonly number[], series: readonly ChartSeries[]): uPlot.AlignedData => [
+  xsMs.map((x) => x / 1000),
+  ...series.map((line) => [...line.values]),
+];
+
+/** A tiny trend line for a table cell: no axes, no legend, no cursor. */
+export const sparkline = (xsMs: readonly number[], values: readonly number[]): HTMLElement => {
+  const holder = document.createElement('span');
+  holder.className = 'spark';
+  new uPlot(
+    {
+      width: 120,
+      height: 28,
+      legend: { show: false },
+      cursor: { show: false },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      axes: [{ show: false }, { show: false }],
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      series: [{}, { stroke: palette[0], fill: 'rgba(36, 87, 197, 0.15)', width: 1, points: { show: false } }],
+    },
+    toData(xsMs, [{ label: 'count', values }]),
+    holder,
+  );
+  return holder;
+};
+
+/** A time chart with axes and a legend, redrawn in place by `update`. */
+export interface TimeChart {
+  readonly element: HTMLElement;
+  update(xsMs: readonly number[], series: readonly ChartSeries[]): void;
+}
+
+export const timeChart = (title: string, labels: readonly string[], width = 560): TimeChart => {
+  const element = document.createElement('div');
+  element.className = 'chart';
+  const plot = new uPlot(
+    {
+      title,
+      width,
+      height: 180,
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      series: [{}, ...labels.map((label, index) => ({ label, stroke: palette[index % palette.length], width: 1.5 }))],
+    },
+    [[], ...labels.map(() => [])],
+    element,
+  );
+  return {
+    element,
+    update: (xsMs, series) => plot.setData(toData(xsMs, series)),
+  };
+};
