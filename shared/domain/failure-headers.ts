@@ -1,30 +1,9 @@
+import { FailureHeader } from '../contract/headers.js';
 import type { ErrorKind } from './errors.js';
 import type { RecordHeaders } from './kafka-event.js';
 
-/**
- * Header names of the failure contract (README "Failure headers"). Every retry and DLQ record carries
- * them. They are rewritten, never appended, so their size stays bounded however often a record fails.
- */
-export const FailureHeader = {
-  eventId: 'x-event-id',
-  originTopic: 'x-origin-topic',
-  originPartition: 'x-origin-partition',
-  originOffset: 'x-origin-offset',
-  originTimestamp: 'x-origin-timestamp',
-  attempt: 'x-attempt',
-  dueAt: 'x-due-at',
-  firstFailureAt: 'x-first-failure-at',
-  lastFailureAt: 'x-last-failure-at',
-  errorKind: 'x-error-kind',
-  errorClass: 'x-error-class',
-  errorMessage: 'x-error-message',
-  errorStack: 'x-error-stack',
-  deadLetterReason: 'x-dead-letter-reason',
-  redriveCount: 'x-redrive-count',
-  redrivenAt: 'x-redriven-at',
-  redrivenFrom: 'x-redriven-from',
-} as const;
-export type FailureHeaderName = (typeof FailureHeader)[keyof typeof FailureHeader];
+// The names are part of the contract module, which the browser imports too.
+export { FailureHeader, type FailureHeaderName } from '../contract/headers.js';
 
 const ourHeaderNames: ReadonlySet<string> = new Set(Object.values(FailureHeader));
 

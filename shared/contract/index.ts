@@ -1,0 +1,5 @@
+export * from './headers.js';
+export * from './ledger.js';
+export * from './operator.js';
+export * from './topics.js';
+export * from './views.js';

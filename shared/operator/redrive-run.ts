@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerRunEntry } from '../contract/ledger.js';
+import {
+  type Operator,
+  RedrivePhase,
+  type RedriveProgress,
+  type RedriveRequest,
+  type RedriveResult,
+  type SkippedRecord,
+} from '../contract/operator.js';
+import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { notFound } from './errors.js';
+import { matchesFilter } from './filters.js';
+import { fingerprintRecord } from './fingerprint.js';
+import { generationFor, isDue, type LedgerState, ledgerKeys, requestKeyOf } from './ledger-state.js';
+import type { Offsets, OperatorPorts } from './ports.js';
+import { RateLimiter } from './rate-limiter.js';
+import { recoverIntents } from './recovery.js';
+import { type RedriveUnit, unitsOf, withRunHeaders } from './redrive-units.js';
+import { coordinateOf } from './render.js';
+import { OperatorLimits } from './validate.js';
+
+export interface RunContext {
+  readonly operator: Operator;
+  /** Called as the run goes (at most every `progressEveryMs`), and once at the end. */
+  readonly onProgress?: (progress: RedriveProgress) => void;
+  /** Aborting stops the run after the chunk in flight; what was sent stays recorded. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunOptions {
+  /** Records a chunk: one intent, one send and one ledger transaction each. */
+  readonly chunkSize: number;
+  readonly progressEveryMs: number;
+  /** An edit applied to every unit (edit-and-redrive of one record). */
+  readonly edit?: (unit: RedriveUnit, record: ConsumedRecord) => RedriveUnit;
+}
+
+const listedMax = 1_000;
+
+/** The part of the topic a selection needs read. */
+const boundsOf = (request: RedriveRequest): { from?: Offsets; to?: Offsets; partitions?: number[] } => {
+  const selection = request.selection;
+  const coordinates =
+    selection.kind === 'records'
+      ? selection.records
+      : selection.kind === 'envelope'
+        ? [selection.coordinate]
+        : [];
+  if (coordinates.length === 0) return {};
+  const from: Offsets = {};
+  const to: Offsets = {};
+  for (const { partition, offset } of coordinates) {
+    const key = String(partition);
+    from[key] = Math.min(from[key] ?? offset, offset);
+    to[key] = Math.max(to[key] ?? 0, offset + 1);
+  }
+  // Partitions not named are not read at all.
+  return { from, to, partitions: Object.keys(to).map(Number) };
+};
+
+const selector = (request: RedriveRequest): ((record: ConsumedRecord) => boolean) => {
+  const selection = request.selection;
+  switch (selection.kind) {
+    case 'records': {
+      const wanted = new Set(selection.records.map(({ partition, offset }) => `${partition}:${offset}`));
+      return (record) => wanted.has(`${record.partition}:${record.offset}`);
+    }
+    case 'envelope':
+      return (record) =>
+        record.partition === selection.coordinate.partition && record.offset === selection.coordinate.offset;
+    case 'filter':
+      return (record) => matchesFilter(record, selection.filter);
+    case 'group':
+      return (record) =>
+        fingerprintRecord(record).fingerprint === selection.fingerprint &&
+        matchesFilter(record, selection.filter ?? {});
+  }
+};
+
+/**
+ * One redrive run, exactly once per DLQ record and generation (README "Redrive ledger"):
+ * 1. chunks a killed run left in flight are settled against the target topics (recovery);
+ * 2. the selection streams from the topic; a record the ledger has at this generation is left out;
+ * 3. each chunk: an intent in the ledger, the acknowledged send, then its ledger records and the
+ *    intent's tombstone in one transaction. A kill between any two steps is settled by step 1 of the
+ *    next run: no record is sent twice and none is left out.
+ */
+export const runRedrive = async (
+  ports: OperatorPorts,
+  ledger: LedgerState,
+  request: RedriveRequest,
+  context: RunContext,
+  options: RunOptions,
+): Promise<RedriveResult> => {
+  const { signal } = context;
+  const operator = context.operator.name;
+  const dryRun = request.dryRun ?? false;
+  const force = request.force ?? false;
+  const rate = request.ratePerSecond ?? OperatorLimits.rateDefault;
+  const sourceTopic = request.topic ?? ports.topics.dlq;
+
+  const recovered = dryRun ? 0 : await recoverIntents(ports, ledger, signal);
+  const requestKey = requestKeyOf(request);
+  const { generation, resumed } = generationFor(ledger, force, requestKey);
+  const runId = resumed?.runId ?? randomUUID();
+  const startedAt = resumed?.startedAt ?? ports.now();
+  let count = resumed?.count ?? 0;
+  const runEntry = (status: LedgerRunEntry['status']): LedgerRunEntry => ({
+    type: 'run',
+    runId,
+    requestKey,
+    operator,
+    startedAt,
+    ...(status === 'running' ? {} : { finishedAt: ports.now() }),
+    status,
+    dryRun,
+    force,
+    generation,
+    target: request.target,
+    selection: request.selection,
+    count,
+    edited: options.edit !== undefined,
+  });
+  const writeRun = (status: LedgerRunEntry['status']) => {
+    const entry = runEntry(status);
+    ledger.apply(ledgerKeys.run(runId), entry);
+    return ports.writeLedger(runId, [{ key: ledgerKeys.run(runId), entry }]);
+  };
+  await writeRun('running');
+
+  const selects = selector(request);
+  const indexes =
+    request.selection.kind === 'envelope' && request.selection.indexes
+      ? new Set(request.selection.indexes)
+      : undefined;
+  const limiter = new RateLimiter(rate, ports.now, ports.sleep);
+  const chunkSize = Math.max(1, Math.min(options.chunkSize, Math.floor(rate)));
+  const seen = new Set<string>();
+  const skipped: SkippedRecord[] = [];
+  const planned: Array<{ from: string; to: string; key: string | null }> = [];
+  const buffer: RedriveUnit[] = [];
+  let scanned = 0;
+  let matched = 0;
+  let sent = 0;
+  let due = 0;
+  let alreadyRedriven = 0;
+  let skippedCount = 0;
+  let windowTotal = 0;
+  let phase: RedrivePhase = RedrivePhase.scanning;
+  let reportedAt = 0;
+  const sendStartedAt = ports.now();
+
+  const report = (force = false): void => {
+    if (context.onProgress === undefined) return;
+    const now = ports.now();
+    if (!force && now - reportedAt < options.progressEveryMs) return;
+    reportedAt = now;
+    // Until the scan ends the total is estimated from the share of the range read so far.
+    const expected =
+      phase === RedrivePhase.scanning && scanned > 0 ? Math.round((due / scanned) * windowTotal) : due;
+    const remaining = Math.max(0, expected - (dryRun ? due : sent));
+    const elapsed = (now - sendStartedAt) / 1000;
+    const observed = elapsed > 2 && sent > 0 ? sent / elapsed : rate;
+    context.onProgress({
+      runId,
+      phase,
+      scanned,
+      matched,
+      sent,
+      alreadyRedriven,
+      skipped: skippedCount,
+      remaining,
+      etaSeconds: dryRun ? 0 : Math.ceil(remaining / Math.max(1e-9, Math.min(rate, observed))),
+      ratePerSecond: rate,
+    });
+  };
+
+  const flush = async (): Promise<void> => {
+    const chunk = buffer.splice(0);
+    if (chunk.length === 0) return;
+    await limiter.take(chunk.length, signal);
+    const targets = [...new Set(chunk.map((unit) => unit.message.topic))];
+    const targetEnds = Object.fromEntries(
+      await Promise.all(targets.map(async (topic) => [topic, await ports.endOffsets(topic)] as const)),
+    );
+    const intentKey = ledgerKeys.intent(runId, randomUUID().slice(0, 8));
+    const at = ports.now();
+    const edited = options.edit !== undefined;
+    const records = chunk.map((unit) => unit.from);
+    await ports.writeLedger(runId, [
+      {
+        key: intentKey,
+        entry: {
+          type: 'intent',
+          runId,
+          generation,
+          at,
+          records,
+          targetEnds,
+          operator,
+          targetTopics: targets,
+          edited,
+        },
+      },
+    ]);
+    await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, { runId, generation, operator })));
+    count += chunk.length;
+    const entries = chunk.map((unit) => ({
+      key: ledgerKeys.record(unit.from),
+      entry: {
+        type: 'record' as const,
+        from: unit.from,
+        generation,
+        runId,
+        operator,
+        at,
+        targetTopic: unit.message.topic,
+        edited,
+      },
+    }));
+    // The run's count travels in the same transaction, so the history never disagrees with the records.
+    const run = runEntry('running');
+    await ports.writeLedger(runId, [
+      ...entries,
+      { key: ledgerKeys.run(runId), entry: run },
+      { key: intentKey, entry: null },
+    ]);
+    for (const entry of entries) ledger.apply(entry.key, entry.entry);
+    ledger.apply(ledgerKeys.run(runId), run);
+    sent += chunk.length;
+  };
+
+  const onRecord = async (record: ConsumedRecord): Promise<void> => {
+    scanned += 1;
+    if (!selects(record)) return report();
+    matched += 1;
+    seen.add(`${record.partition}:${record.offset}`);
+    for (const outcome of unitsOf(record, request.target, ports.topics, ports.now(), indexes)) {
+      if ('skipped' in outcome) {
+        skippedCount += 1;
+        if (skipped.length < listedMax) skipped.push(outcome.skipped);
+        continue;
+      }
+      const unit = options.edit ? options.edit(outcome.unit, record) : outcome.unit;
+      if (!isDue(ledger, unit.from, generation)) {
+        alreadyRedriven += 1;
+        continue;
+      }
+      due += 1;
+      if (dryRun) {
+        if (planned.length < listedMax) {
+          planned.push({
+            from: unit.from,
+            to: unit.message.topic,
+            key: unit.message.key?.toString('utf8') ?? null,
+          });
+        }
+        continue;
+      }
+      buffer.push(unit);
+      if (buffer.length >= chunkSize) await flush();
+    }
+    report();
+  };
+
+  let cancelled = false;
+  try {
+    await ports.scan(
+      {
+        topic: sourceTopic,
+        ...boundsOf(request),
+        ...(signal ? { signal } : {}),
+        onStart: (window) => {
+          windowTotal = Object.values(window).reduce((sum, span) => sum + (span.to - span.from), 0);
+        },
+      },
+      onRecord,
+    );
+    phase = RedrivePhase.sending;
+    if (!dryRun) await flush();
+  } catch (error) {
+    if (!signal?.aborted) {
+      await writeRun('failed').catch(() => undefined);
+      throw error;
+    }
+    cancelled = true;
+  }
+  if (request.selection.kind === 'records' || request.selection.kind === 'envelope') {
+    const wanted =
+      request.selection.kind === 'records' ? request.selection.records : [request.selection.coordinate];
+    for (const { partition, offset } of wanted) {
+      if (seen.has(`${partition}:${offset}`)) continue;
+      skippedCount += 1;
+      if (skipped.length < listedMax) {
+        skipped.push({
+          from: coordinateOf({ topic: sourceTopic, partition, offset }),
+          reason: 'not in the topic (removed by retention, or never there)',
+        });
+      }
+    }
+    if (request.selection.kind === 'envelope' && matched === 0) {
+      await writeRun('failed').catch(() => undefined);
+      throw notFound(
+        `no record at ${sourceTopic}:${request.selection.coordinate.partition}:${request.selection.coordinate.offset}`,
+      );
+    }
+  }
+  phase = cancelled ? RedrivePhase.cancelled : RedrivePhase.done;
+  await writeRun(cancelled ? 'cancelled' : 'completed');
+  report(true);
+  return {
+    runId,
+    generation,
+    dryRun,
+    cancelled,
+    target: request.target,
+    scanned,
+    matched,
+    sent,
+    recovered,
+    alreadyRedriven,
+    skipped,
+    planned,
+  };
+};
