@@ -14,7 +14,7 @@ import {
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import type { MessageLog, PartitionOffsets } from './message-log.js';
 import { buildProduceMessage, planRedriveRequest } from './operations.js';
-import { operatorFor, parseOperatorTokens } from './operator-tokens.js';
+import { operatorForToken, parseOperatorTokens } from '../operator/operators.js';
 import { RenderLimits, toMessageView } from './render.js';
 import {
   type Cursor,
@@ -63,7 +63,10 @@ export interface UiApiDependencies {
   readonly stats: () => Promise<unknown>;
   /** Acknowledged (acks=all) publish of every message, or a rejection. */
   readonly publish: (messages: readonly OutboundMessage[]) => Promise<void>;
-  /** The operators' tokens as the secret store holds them: one bare token, or `{"name": "token", …}`. */
+  /**
+   * The operators' tokens as the secret store holds them: named tokens `alice:token1,bob:token2`, or
+   * one bare token (without a colon), which signs in as `operator`.
+   */
   readonly accessToken: () => Promise<string>;
   /** Secure `__Host-` cookies everywhere but a local http adapter. */
   readonly secureCookies: boolean;
@@ -106,7 +109,9 @@ export const createUiApi = (deps: UiApiDependencies) => {
   const secrets = async () => {
     const text = await deps.accessToken();
     if (text !== parsedFrom) {
-      parsed = parseOperatorTokens(text);
+      const trimmed = text.trim();
+      parsed = trimmed.includes(':') ? parseOperatorTokens(trimmed) : parseOperatorTokens(undefined, trimmed);
+      if (parsed.length === 0) throw new Error('the UI access token is empty');
       parsedFrom = text;
     }
     // The whole secret keys the sessions: rotating any operator's token ends every session.
@@ -136,7 +141,7 @@ export const createUiApi = (deps: UiApiDependencies) => {
     if (waitMs > 0) throw tooManyAttempts(waitMs);
     const { token } = parseLogin(parseJsonBody(request));
     const { operators, key } = await secrets();
-    const operator = operatorFor(operators, token);
+    const operator = operatorForToken(operators, token)?.name;
     if (operator === undefined) {
       const blockedMs = throttle.recordFailure(client, deps.now());
       deps.logger.info('ui login refused', { sourceIp: client, throttled: blockedMs > 0 });

@@ -217,7 +217,7 @@ describe('UI API', () => {
 
   it('names the operator of a named token in the session', async () => {
     // Prepare
-    const { call } = setup('{"alice":"token-alice","bob":"token-bob"}');
+    const { call } = setup('alice:token-alice, bob:token-bob');
 
     // Act
     const login = await call('POST', '/api/login', { body: { token: 'token-bob' } });

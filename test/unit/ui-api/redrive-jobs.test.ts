@@ -1,82 +1,104 @@
 import { describe, expect, it } from 'vitest';
-import { createJobRegistry, JobState } from '../../../shared/ui-api/redrive-jobs.js';
+import type { RedriveProgress, RedriveRequest, RedriveResult } from '../../../shared/contract/operator.js';
+import { JobState } from '../../../shared/ui-api/job-view.js';
+import { createRedriveJobs } from '../../../shared/ui-api/redrive-jobs.js';
 
-const t0 = 1_750_000_000_000;
+const request: RedriveRequest = { selection: { kind: 'group', fingerprint: 'fp-1' }, target: 'origin' };
 
-const clock = () => {
-  let now = t0;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
+const progress = (sent: number): RedriveProgress => ({
+  runId: 'run-1',
+  phase: 'sending',
+  scanned: 10,
+  matched: 10,
+  sent,
+  alreadyRedriven: 0,
+  skipped: 0,
+  ratePerSecond: 100,
+});
+
+const result = (cancelled: boolean): RedriveResult => ({
+  runId: 'run-1',
+  generation: 1,
+  dryRun: false,
+  cancelled,
+  target: 'origin',
+  scanned: 10,
+  matched: 10,
+  sent: cancelled ? 4 : 10,
+  recovered: 0,
+  alreadyRedriven: 0,
+  skipped: [],
+  planned: [],
+});
+
+/** A run the test steps by hand: report progress, then finish or wait for the abort. */
+const manualRun = () => {
+  let report: (value: RedriveProgress) => void = () => undefined;
+  let finish: (value: RedriveResult) => void = () => undefined;
+  let signal: AbortSignal | undefined;
+  const run = (context: { signal: AbortSignal; onProgress: (value: RedriveProgress) => void }) => {
+    report = context.onProgress;
+    signal = context.signal;
+    return new Promise<RedriveResult>((resolve) => {
+      finish = resolve;
+      context.signal.addEventListener('abort', () => resolve(result(true)));
+    });
+  };
+  return {
+    run,
+    report: (value: RedriveProgress) => report(value),
+    finish: (v: RedriveResult) => finish(v),
+    signal: () => signal,
+  };
 };
 
-describe('redrive jobs', () => {
-  it('adds up what each step sends, counts what earlier steps sent as done, and ends when complete', () => {
+describe('UI redrive jobs', () => {
+  it('reports progress to a waiting poll as soon as the run moves, then the result', async () => {
     // Prepare
-    const time = clock();
-    const jobs = createJobRegistry<{ group: string }>({ now: time.now });
-    const job = jobs.create({ group: 'g1' }, 'alice', 'r-1');
+    const jobs = createRedriveJobs({ now: Date.now });
+    const run = manualRun();
+    const job = jobs.start(request, 'alice', run.run);
 
     // Act
-    time.advance(1_000);
-    const first = jobs.record(job.id, {
-      matched: 100,
-      sent: 40,
-      alreadyRedriven: 0,
-      skipped: 0,
-      complete: false,
-    });
-    time.advance(1_000);
-    const second = jobs.record(job.id, {
-      matched: 100,
-      sent: 58,
-      alreadyRedriven: 40,
-      skipped: 2,
-      complete: true,
-    });
+    const waiting = jobs.get(job.id, 60_000);
+    run.report(progress(4));
+    const moved = await waiting;
+    run.finish(result(false));
+    const finished = await jobs.get(job.id, 60_000);
 
     // Assess
-    expect(first).toMatchObject({ state: JobState.running, sent: 40, done: 40, etaSeconds: 2 });
-    expect(second).toMatchObject({
-      state: JobState.done,
-      operator: 'alice',
-      matched: 100,
-      sent: 98,
-      alreadyRedriven: 98,
-      skipped: 2,
-      done: 100,
-    });
-    expect(second?.etaSeconds).toBeUndefined();
+    expect(job).toMatchObject({ state: JobState.running, operator: 'alice', request });
+    expect(moved?.progress?.sent).toBe(4);
+    expect(finished).toMatchObject({ state: JobState.done, result: { sent: 10 } });
   });
 
-  it('cancels a running job and leaves a finished one as it was', () => {
+  it('cancels a running job through its signal', async () => {
     // Prepare
-    const jobs = createJobRegistry<string>({ now: clock().now });
-    const running = jobs.create('a', 'alice');
-    const finished = jobs.create('b', 'alice');
-    jobs.record(finished.id, { matched: 1, sent: 1, alreadyRedriven: 0, skipped: 0, complete: true });
+    const jobs = createRedriveJobs({ now: Date.now });
+    const run = manualRun();
+    const job = jobs.start(request, 'alice', run.run);
 
     // Act
-    const cancelled = jobs.cancel(running.id);
-    const stillDone = jobs.cancel(finished.id);
+    jobs.cancel(job.id);
+    const after = await jobs.get(job.id, 60_000);
 
     // Assess
-    expect(cancelled?.state).toBe(JobState.cancelled);
-    expect(stillDone?.state).toBe(JobState.done);
-    expect(jobs.cancel('r-unknown')).toBeUndefined();
+    expect(run.signal()?.aborted).toBe(true);
+    expect(after).toMatchObject({ state: JobState.cancelled, result: { cancelled: true, sent: 4 } });
   });
 
-  it('keeps at most maxJobs, dropping finished jobs before running ones', () => {
+  it('records a failed run with its message instead of rejecting', async () => {
     // Prepare
-    const jobs = createJobRegistry<string>({ now: clock().now, maxJobs: 2 });
-    const finished = jobs.create('a', 'alice');
-    jobs.record(finished.id, { matched: 0, sent: 0, alreadyRedriven: 0, skipped: 0, complete: true });
-    const running = jobs.create('b', 'alice');
+    const jobs = createRedriveJobs({ now: Date.now });
 
     // Act
-    const newest = jobs.create('c', 'alice');
+    const job = jobs.start(request, 'alice', async () => {
+      throw new Error('broker gone');
+    });
+    const after = await jobs.get(job.id, 60_000);
 
     // Assess
-    expect(jobs.get(finished.id)).toBeUndefined();
-    expect(jobs.get(running.id)?.state).toBe(JobState.running);
-    expect(jobs.get(newest.id)?.state).toBe(JobState.running);
+    expect(after).toMatchObject({ state: JobState.failed, error: 'broker gone' });
+    expect(await jobs.get('job-unknown')).toBeUndefined();
   });
 });
