@@ -17,7 +17,7 @@ export const SessionCookie = { name: 'orders_session', version: 'v2' } as const;
  */
 export const sessionCookieName = (secure: boolean): string =>
   secure ? `__Host-${SessionCookie.name}` : SessionCookie.name;
-export const CsrfHeader = 'x-csrf-token';
+export { CsrfHeader } from '../contract/headers.js';
 
 /** Sessions last eight hours, one operator shift. */
 export const sessionTtlMs = 8 * 60 * 60 * 1000;

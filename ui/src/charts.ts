@@ -32,7 +32,10 @@ export const sparkline = (xsMs: readonly number[], values: readonly number[]): H
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       axes: [{ show: false }, { show: false }],
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      series: [{}, { stroke: palette[0], fill: 'rgba(36, 87, 197, 0.15)', width: 1, points: { show: false } }],
+      series: [
+        {},
+        { stroke: palette[0], fill: 'rgba(36, 87, 197, 0.15)', width: 1, points: { show: false } },
+      ],
     },
     toData(xsMs, [{ label: 'count', values }]),
     holder,
@@ -55,7 +58,10 @@ export const timeChart = (title: string, labels: readonly string[], width = 560)
       width,
       height: 180,
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      series: [{}, ...labels.map((label, index) => ({ label, stroke: palette[index % palette.length], width: 1.5 }))],
+      series: [
+        {},
+        ...labels.map((label, index) => ({ label, stroke: palette[index % palette.length], width: 1.5 })),
+      ],
     },
     [[], ...labels.map(() => [])],
     element,

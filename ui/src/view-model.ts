@@ -1,4 +1,4 @@
-import type { MessageView } from '../../shared/ui-api/render.js';
+import type { MessageView } from '../../shared/contract/views.js';
 
 /** Rows the browser keeps per topic; older rows are dropped so a long session stays small. */
 export const maxRowsPerTopic = 200;
