@@ -56,7 +56,7 @@ locals {
   # repository): EC2 limits user data to 16 KiB.
   strip_comments = "/(?m)^[ \t]*#([^!\n].*)?\n/"
   data_device    = "/dev/sdf"
-  topics         = ["orders.v1", "orders.retry", "orders.dlq"]
+  topics         = ["orders.v1", "orders.retry", "orders.dlq", "orders.dlq.redrives"]
 
   server_properties = replace(templatefile("${path.module}/templates/server.properties.tftpl", {
     kafka_port       = var.kafka_port

@@ -22,10 +22,14 @@ export interface AppConfig {
   readonly auth: KafkaAuthConfig;
   readonly clientId: string;
   readonly topics: Topics;
+  /** The compacted redrive ledger beside the three (`TOPIC_REDRIVES`, default `<dlq topic>.redrives`). */
+  readonly ledgerTopic: string;
   readonly retryPolicy: RetryPolicy;
   /** SSM parameter holding the UI access token (AWS); locally the token comes from `UI_ACCESS_TOKEN`. */
   readonly uiTokenParameter?: string;
   readonly uiAccessToken?: string;
+  /** Named operator tokens, `alice:token1,bob:token2` (locally `UI_OPERATOR_TOKENS`). */
+  readonly uiOperatorTokens?: string;
 }
 
 const defaults = {
@@ -40,6 +44,7 @@ const definedOnly = <T extends object>(value: T): T =>
 /** Reads and validates the whole configuration. Pure over `env`, so it is unit-tested directly. */
 export const readConfig = (env: Env): AppConfig => {
   const mskClusterArn = optionalString(env, 'MSK_CLUSTER_ARN');
+  const dlqTopic = optionalString(env, 'TOPIC_DLQ') ?? defaultTopics.dlq;
   const brokerList = optionalString(env, 'KAFKA_BROKERS') ?? (mskClusterArn ? '' : defaults.brokers);
   return Object.freeze(
     definedOnly({
@@ -67,8 +72,9 @@ export const readConfig = (env: Env): AppConfig => {
       topics: Object.freeze({
         orders: optionalString(env, 'TOPIC_ORDERS') ?? defaultTopics.orders,
         retry: optionalString(env, 'TOPIC_RETRY') ?? defaultTopics.retry,
-        dlq: optionalString(env, 'TOPIC_DLQ') ?? defaultTopics.dlq,
+        dlq: dlqTopic,
       }),
+      ledgerTopic: optionalString(env, 'TOPIC_REDRIVES') ?? `${dlqTopic}.redrives`,
       retryPolicy: Object.freeze(
         assertValidRetryPolicy({
           maxAttempts: integer(env, 'RETRY_MAX_ATTEMPTS', defaultRetryPolicy.maxAttempts),
@@ -78,6 +84,7 @@ export const readConfig = (env: Env): AppConfig => {
       ),
       uiTokenParameter: optionalString(env, 'UI_TOKEN_PARAMETER'),
       uiAccessToken: optionalString(env, 'UI_ACCESS_TOKEN'),
+      uiOperatorTokens: optionalString(env, 'UI_OPERATOR_TOKENS'),
     }),
   );
 };

@@ -103,7 +103,10 @@ export const scanTopic = async (
     const span = window[String(payload.partition)];
     if (span !== undefined && Number(payload.lastOffset) + 1 >= span.to) markDone(payload.partition);
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+  // kafkajs restarts the consumer itself after a retriable crash (e.g. the coordinator still loading).
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) reject(payload.error);
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });

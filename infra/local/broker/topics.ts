@@ -1,7 +1,19 @@
 import { Kafka, logLevel } from 'kafkajs';
 
-/** The topic contract from DESIGN.md; the application never lets the broker create a topic on its own. */
-export const ORDER_TOPICS = ['orders.v1', 'orders.retry', 'orders.dlq'] as const;
+/**
+ * The topic contract: the three topics of the pattern plus the redrive ledger. The application never
+ * lets the broker create a topic on its own.
+ */
+export const ORDER_TOPICS = ['orders.v1', 'orders.retry', 'orders.dlq', 'orders.dlq.redrives'] as const;
+
+/** Topics kept compacted: the redrive ledger keeps the latest entry per key (README "Redrive ledger"). */
+export const isCompactedTopic = (topic: string): boolean => topic.endsWith('.redrives');
+
+const compactedConfig = [
+  { name: 'cleanup.policy', value: 'compact' },
+  // Tombstones of settled intents may go after a day; the record entries are the ledger and stay.
+  { name: 'delete.retention.ms', value: String(24 * 60 * 60 * 1000) },
+];
 
 const DEFAULT_PARTITIONS = 3;
 
@@ -68,7 +80,9 @@ export const ensureTopics = async (
           replicationFactor: opts.replicationFactor ?? 1,
           ...((opts.intakeTopics ?? [ORDER_TOPICS[0]]).includes(topic)
             ? { configEntries: [{ name: 'max.message.bytes', value: String(INTAKE_MAX_MESSAGE_BYTES) }] }
-            : {}),
+            : isCompactedTopic(topic)
+              ? { configEntries: compactedConfig }
+              : {}),
         })),
       });
     }

@@ -13,6 +13,7 @@ describe('readConfig', () => {
       auth: {},
       clientId: 'orders-dlq',
       topics: { orders: 'orders.v1', retry: 'orders.retry', dlq: 'orders.dlq' },
+      ledgerTopic: 'orders.dlq.redrives',
       retryPolicy: { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 60_000 },
     });
     expect(config).not.toHaveProperty('mskClusterArn');
@@ -49,6 +50,7 @@ describe('readConfig', () => {
       RETRY_MAX_DELAY_MS: '200',
       UI_TOKEN_PARAMETER: '/orders-dlq/test/ui/access-token',
       UI_ACCESS_TOKEN: 'token',
+      UI_OPERATOR_TOKENS: 'alice:a-token,bob:b-token',
     };
 
     // Act
@@ -67,9 +69,11 @@ describe('readConfig', () => {
       },
       clientId: 'orders-test',
       topics: { orders: 'o', retry: 'r', dlq: 'd' },
+      ledgerTopic: 'd.redrives',
       retryPolicy: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 200 },
       uiTokenParameter: '/orders-dlq/test/ui/access-token',
       uiAccessToken: 'token',
+      uiOperatorTokens: 'alice:a-token,bob:b-token',
     });
   });
 

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
+import { encodeLedgerEntry } from '../operator/ledger-state.js';
+import type { OperatorPorts } from '../operator/ports.js';
+import type { AppConfig } from './config.js';
+import { resolveKafkaConfig } from './kafka-connection.js';
+import { publishAll } from './producer.js';
+import { endOffsets, scanTopic } from './topic-scan.js';
+
+export interface KafkaOperatorPorts extends OperatorPorts {
+  close(): Promise<void>;
+}
+
+/**
+ * A killed run can leave a ledger transaction open; read-committed readers of the ledger wait for it
+ * to be aborted. Ten seconds, instead of kafkajs' minute, bounds that wait.
+ */
+const ledgerTransactionTimeoutMs = 10_000;
+
+/** Runs async tasks one at a time: a kafkajs producer holds one transaction at a time. */
+const serial = () => {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const next = tail.then(task, task);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+};
+
+/**
+ * The operator service's ports over kafkajs: streaming scans (groups `orders-ui-…`, never committing),
+ * admin offset lookups, the ledger's transactional producer (transactional id `orders-redrive-…`) and
+ * the shared idempotent producer for the re-published records. Created once per container or CLI run.
+ */
+export const createKafkaOperatorPorts = async (config: AppConfig): Promise<KafkaOperatorPorts> => {
+  const kafka = new Kafka({ ...(await resolveKafkaConfig(config)), logLevel: logLevel.ERROR });
+  let admin: Promise<Admin> | undefined;
+  const getAdmin = () => {
+    admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      admin = undefined;
+      throw error;
+    });
+    return admin;
+  };
+  let ledgerProducer: Promise<Producer> | undefined;
+  const getLedgerProducer = () => {
+    ledgerProducer ??= (async () => {
+      const producer = kafka.producer({
+        transactionalId: `${RedriveTransactionalIdPrefix}${config.clientId}-${randomUUID()}`,
+        transactionTimeout: ledgerTransactionTimeoutMs,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await producer.connect();
+      return producer;
+    })().catch((error: unknown) => {
+      ledgerProducer = undefined;
+      throw error;
+    });
+    return ledgerProducer;
+  };
+  const inOrder = serial();
+
+  return {
+    topics: config.topics,
+    ledgerTopic: config.ledgerTopic,
+    scan: (request, onRecord) => scanTopic(config, request, onRecord),
+    endOffsets: async (topic) => endOffsets(await getAdmin(), topic),
+    offsetsAtTime: async (topic, time) =>
+      Object.fromEntries(
+        (await (await getAdmin()).fetchTopicOffsetsByTimestamp(topic, time)).map(({ partition, offset }) => [
+          String(partition),
+          Number(offset),
+        ]),
+      ),
+    committedOffsets: async (groupId, topic) => {
+      const [committed] = await (await getAdmin()).fetchOffsets({ groupId, topics: [topic] });
+      return Object.fromEntries(
+        (committed?.partitions ?? [])
+          .filter((entry) => Number(entry.offset) >= 0)
+          .map((entry) => [String(entry.partition), Number(entry.offset)]),
+      );
+    },
+    readLedger: async (from, onEntry) => {
+      const summary = await scanTopic(config, { topic: config.ledgerTopic, from }, (record) =>
+        onEntry(record.key?.toString('utf8') ?? '', record.value),
+      );
+      return Object.fromEntries(
+        Object.entries(summary.window).map(([partition, span]) => [partition, span.to]),
+      );
+    },
+    writeLedger: (_runId, entries) =>
+      inOrder(async () => {
+        const producer = await getLedgerProducer();
+        const transaction = await producer.transaction();
+        try {
+          await transaction.send({
+            topic: config.ledgerTopic,
+            acks: -1,
+            messages: entries.map(({ key, entry }) => ({
+              key,
+              value: entry === null ? null : encodeLedgerEntry(entry),
+            })),
+          });
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          // A producer left in an unknown state is replaced; the caller's run fails and is resumable.
+          const stale = ledgerProducer;
+          ledgerProducer = undefined;
+          await stale?.then((producer) => producer.disconnect()).catch(() => undefined);
+          throw error;
+        }
+      }),
+    publish: (messages) => publishAll(config, messages),
+    now: Date.now,
+    sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
+    close: async () => {
+      await Promise.allSettled([
+        admin?.then((client) => client.disconnect()),
+        ledgerProducer?.then((producer) => producer.disconnect()),
+      ]);
+    },
+  };
+};
