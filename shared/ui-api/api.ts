@@ -1,5 +1,8 @@
+import type { RedriveRequest as ServiceRedriveRequest } from '../contract/operator.js';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { Topics } from '../domain/topics.js';
+import { operatorForToken, parseOperatorTokens } from '../operator/operators.js';
+import type { OperatorService } from '../operator/service.js';
 import {
   ApiError,
   type ApiRequest,
@@ -13,8 +16,8 @@ import {
 } from './http.js';
 import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import type { MessageLog, PartitionOffsets } from './message-log.js';
-import { buildProduceMessage, planRedriveRequest } from './operations.js';
-import { operatorForToken, parseOperatorTokens } from '../operator/operators.js';
+import { buildProduceMessage } from './operations.js';
+import { call } from './operator-routes.js';
 import { RenderLimits, toMessageView } from './render.js';
 import {
   type Cursor,
@@ -63,6 +66,8 @@ export interface UiApiDependencies {
   readonly stats: () => Promise<unknown>;
   /** Acknowledged (acks=all) publish of every message, or a rejection. */
   readonly publish: (messages: readonly OutboundMessage[]) => Promise<void>;
+  /** The operator service, which every redrive goes through. */
+  readonly service: () => Promise<OperatorService>;
   /**
    * The operators' tokens as the secret store holds them: named tokens `alice:token1,bob:token2`, or
    * one bare token (without a colon), which signs in as `operator`.
@@ -205,39 +210,36 @@ export const createUiApi = (deps: UiApiDependencies) => {
     return json(200, { produced: { topic: message.topic, key: message.key?.toString('utf8') ?? null } });
   };
 
+  /**
+   * The DLQ table's redrive (selected records, or all matching a reason/text), kept for the live view
+   * and older scripts: the same exactly-once redrive of the operator service, run to its end.
+   */
   const redrive = async ({ request, session }: SignedIn): Promise<ApiResponse> => {
     const input = parseRedrive(parseJsonBody(request));
-    const reader = await deps.reader();
-    // A thawed container may hold an old buffer: catch up first, so the plan sees the current DLQ and
-    // the redrives already made.
-    await reader.refresh();
-    const outcome = planRedriveRequest({
-      dlq: reader.log('dlq'),
-      redriven: [...reader.log('orders').all(), ...reader.log('retry').all()],
-      request: input,
-      topics: deps.topics,
-      now: deps.now(),
-    });
-    if (!input.dryRun && outcome.messages.length > 0) await deps.publish(outcome.messages);
-    deps.logger.info('ui redrive', {
-      operator: session.operator,
+    const serviceRequest: ServiceRedriveRequest = {
+      selection:
+        input.records === undefined
+          ? { kind: 'filter', filter: input.filter }
+          : { kind: 'records', records: input.records },
       target: input.target,
       dryRun: input.dryRun,
       force: input.force,
-      scanned: outcome.scanned,
-      planned: outcome.planned.length,
-      skipped: outcome.skipped.length,
-      alreadyRedriven: outcome.alreadyRedriven.length,
-    });
-    return json(200, {
+    };
+    const service = await deps.service();
+    const result = await call(() =>
+      service.redrive(serviceRequest, { operator: { name: session.operator } }),
+    );
+    deps.logger.info('ui redrive', {
+      operator: session.operator,
+      runId: result.runId,
+      target: input.target,
       dryRun: input.dryRun,
-      published: input.dryRun ? 0 : outcome.messages.length,
-      scanned: outcome.scanned,
-      window: outcome.window,
-      planned: outcome.planned,
-      skipped: outcome.skipped,
-      alreadyRedriven: outcome.alreadyRedriven,
+      force: input.force,
+      matched: result.matched,
+      sent: result.sent,
+      alreadyRedriven: result.alreadyRedriven,
     });
+    return json(200, result);
   };
 
   const signedIn = (route: SessionRoute): ApiRoute => ({

@@ -1,7 +1,8 @@
+import type { RedriveResult } from '../../shared/contract/operator.js';
 import { api } from './api-client.js';
 import { byId } from './dom.js';
 import { view } from './tables.js';
-import { describeRedrive, parseHeaderLines, parseItems, type RedriveResult } from './view-model.js';
+import { describeRedrive, parseHeaderLines, parseItems } from './view-model.js';
 
 export const produce = async (form: HTMLFormElement): Promise<void> => {
   const data = new FormData(form);

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { RedriveRequest, RedriveResult } from '../../../shared/contract/operator.js';
 import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
+import type { OperatorService, RunContext } from '../../../shared/operator/service.js';
 import { createUiApi, type TopicReaderPort } from '../../../shared/ui-api/api.js';
 import type { ApiRequest, ApiResponse } from '../../../shared/ui-api/http.js';
 import { MessageLog } from '../../../shared/ui-api/message-log.js';
@@ -30,8 +32,27 @@ const setup = (secret = 'token-123') => {
   const publish = vi.fn(async (messages: readonly OutboundMessage[]) => {
     published.push(...messages);
   });
+  const redrive = vi.fn(
+    async (request: unknown, context: RunContext): Promise<RedriveResult> => ({
+      runId: 'run-1',
+      generation: 1,
+      dryRun: (request as RedriveRequest).dryRun ?? false,
+      cancelled: false,
+      target: 'origin',
+      scanned: 1,
+      matched: 1,
+      sent: (request as RedriveRequest).dryRun ? 0 : 1,
+      recovered: 0,
+      alreadyRedriven: 0,
+      skipped: [],
+      planned: [],
+      ...(context.operator.name === '' ? { cancelled: true } : {}),
+    }),
+  );
+  const service = { redrive } as unknown as OperatorService;
   const api = createUiApi({
     topics,
+    service: async () => service,
     reader: async () => reader,
     stats: async () => ({ ok: true }),
     publish,
@@ -82,7 +103,7 @@ const setup = (secret = 'token-123') => {
     const { csrfToken } = JSON.parse(String(response.body)) as { csrfToken: string };
     return { cookies: { [name]: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
   };
-  return { logs, call, login, publish, published, refresh };
+  return { logs, call, login, publish, published, refresh, redrive };
 };
 
 const bodyOf = (response: ApiResponse) => JSON.parse(String(response.body)) as Record<string, unknown>;
@@ -274,40 +295,52 @@ describe('UI API', () => {
     expect(offsets(third)).toEqual([]);
   });
 
-  it('redrives selected DLQ records, or only plans them in a dry run', async () => {
+  it('redrives selected or matching DLQ records through the operator service, as the signed-in operator', async () => {
     // Prepare
-    const { call, login, logs, published, refresh } = setup();
-    const session = await login();
-    logs.dlq.add(dlqRecord(4));
-    refresh.mockClear();
+    const { call, login, redrive } = setup('alice:token-alice');
+    const response = await call('POST', '/api/login', { body: { token: 'token-alice' } });
+    const cookie = response.cookies?.[0] ?? '';
+    const session = {
+      cookies: {
+        [cookie.slice(0, cookie.indexOf('='))]: cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')),
+      },
+      headers: { 'x-csrf-token': String(bodyOf(response).csrfToken) },
+    };
+    void login;
 
     // Act
-    const dry = bodyOf(
-      await call('POST', '/api/redrive', {
-        ...session,
-        body: { target: 'origin', dryRun: true, records: [{ partition: 0, offset: 4 }] },
-      }),
-    );
-    const afterDry = published.length;
-    const real = bodyOf(
-      await call('POST', '/api/redrive', { ...session, body: { target: 'origin', all: true } }),
-    );
+    const dry = await call('POST', '/api/redrive', {
+      ...session,
+      body: { target: 'origin', dryRun: true, records: [{ partition: 0, offset: 4 }] },
+    });
+    const all = await call('POST', '/api/redrive', {
+      ...session,
+      body: { target: 'retry', all: true, filter: { reason: 'permanent-failure' } },
+    });
 
     // Assess
-    expect(dry).toMatchObject({
-      dryRun: true,
-      published: 0,
-      planned: [{ from: 'orders.dlq:0:4', to: topics.orders }],
-    });
-    expect(refresh).toHaveBeenCalledTimes(2);
-    expect(afterDry).toBe(0);
-    expect(real).toMatchObject({
-      dryRun: false,
-      published: 1,
-      scanned: 1,
-      window: { '0': { from: 4, to: 4 } },
-    });
-    expect(published[0]?.topic).toBe(topics.orders);
+    expect([dry.status, all.status]).toEqual([200, 200]);
+    expect(bodyOf(dry)).toMatchObject({ dryRun: true, sent: 0 });
+    expect(redrive.mock.calls.map(([request, context]) => [request, context.operator.name])).toEqual([
+      [
+        {
+          selection: { kind: 'records', records: [{ partition: 0, offset: 4 }] },
+          target: 'origin',
+          dryRun: true,
+          force: false,
+        },
+        'alice',
+      ],
+      [
+        {
+          selection: { kind: 'filter', filter: { reason: 'permanent-failure' } },
+          target: 'retry',
+          dryRun: false,
+          force: false,
+        },
+        'alice',
+      ],
+    ]);
   });
 
   it('serves the page gzipped with a strict CSP and without inline script', async () => {
