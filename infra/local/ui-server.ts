@@ -141,10 +141,13 @@ export const startLocalUi = async (options: LocalUiOptions): Promise<LocalUi> =>
   }
   return {
     url: `http://${host}:${port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // Running redrive jobs stop, and the operator service's Kafka clients close.
+      await handler.close();
+    },
   };
 };

@@ -8,7 +8,6 @@ import { MessageLog } from '../../../shared/ui-api/message-log.js';
 import type { TopicRole } from '../../../shared/ui-api/requests.js';
 import { uiAssets } from '../../../ui/generated/assets.js';
 import { consumedRecord, T0, topics } from '../helpers/records.js';
-import { dlqRecord } from './fixtures.js';
 
 const host = 'ui.example';
 const origin = `https://${host}`;
@@ -297,7 +296,7 @@ describe('UI API', () => {
 
   it('redrives selected or matching DLQ records through the operator service, as the signed-in operator', async () => {
     // Prepare
-    const { call, login, redrive } = setup('alice:token-alice');
+    const { call, redrive } = setup('alice:token-alice');
     const response = await call('POST', '/api/login', { body: { token: 'token-alice' } });
     const cookie = response.cookies?.[0] ?? '';
     const session = {
@@ -306,7 +305,6 @@ describe('UI API', () => {
       },
       headers: { 'x-csrf-token': String(bodyOf(response).csrfToken) },
     };
-    void login;
 
     // Act
     const dry = await call('POST', '/api/redrive', {
