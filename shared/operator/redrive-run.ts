@@ -249,6 +249,7 @@ export const runRedrive = async (
       }
       due += 1;
       if (dryRun) {
+        count += 1;
         if (planned.length < listedMax) {
           planned.push({
             from: unit.from,

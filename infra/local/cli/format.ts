@@ -1,4 +1,4 @@
-import type { MessageView } from '../../../shared/ui-api/render.js';
+import type { MessageView } from '../../../shared/contract/views.js';
 
 /** Human-readable lines for the CLI; `--json` prints the same views as JSON instead. */
 const oneLine = (text: string, max: number): string => {

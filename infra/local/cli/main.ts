@@ -1,12 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../../../shared/adapters/config.js';
+import {
+  createKafkaOperatorPorts,
+  type KafkaOperatorPorts,
+} from '../../../shared/adapters/operator-kafka.js';
 import { closeProducer, publishAll } from '../../../shared/adapters/producer.js';
-import { buildProduceMessage, planRedrive, selectForRedrive } from '../../../shared/ui-api/operations.js';
-import { RenderLimits, toMessageView } from '../../../shared/ui-api/render.js';
-import { parseProduce, parseRedrive, topicRoleOf } from '../../../shared/ui-api/requests.js';
-import { closeTopicReaders, getTopicReader } from '../../../shared/ui-api/topic-reader.js';
+import { closeTopicReaders, getTopicReader } from '../../../shared/adapters/topic-reader.js';
+import { RenderLimits, toMessageView } from '../../../shared/operator/render.js';
+import { createOperatorService } from '../../../shared/operator/service.js';
+import { buildProduceMessage } from '../../../shared/ui-api/operations.js';
+import { parseProduce, topicRoleOf } from '../../../shared/ui-api/requests.js';
 import { brokerStatus } from '../broker/index.js';
+import * as dlq from './dlq.js';
 import { formatMessage } from './format.js';
 
 const usage = `usage: orders <command> [options]      (npm run orders -- <command>, or the "orders" bin)
@@ -15,10 +21,19 @@ const usage = `usage: orders <command> [options]      (npm run orders -- <comman
   produce --raw [--key K] --value TEXT [--header name=value]... [--topic orders|retry]
                                                                     anything, e.g. poison
   tail <topic> [--limit N] [--follow]                               latest records of orders|retry|dlq
-  dlq list [--reason R] [--text T] [--limit N]                      dead-lettered records, newest first
-  dlq redrive (--offset P:O... | --all [--reason R] [--text T]) [--to origin|retry] [--dry-run]
-options: --json (machine-readable output), --window N (records read per topic, default 5000)
-env: KAFKA_BROKERS (default: the broker npm start runs), TOPIC_ORDERS, TOPIC_RETRY, TOPIC_DLQ`;
+  dlq list [filters] [--limit N] [--cursor C] [--topic NAME]        matching DLQ records, true total
+  dlq show P:O [--topic NAME]                                       one record in full (envelopes too)
+  dlq groups [filters]                                              failures by fingerprint, with trend
+  dlq redrive (--offset P:O... | --all [filters] | --group FP [filters] | --envelope P:O [--index I]...)
+          [--to origin|retry] [--dry-run] [--force] [--rate N] [--topic NAME]
+                                                                    exactly once (ledger), Ctrl-C cancels
+  dlq edit P:O --value JSON [--to origin|retry] [--force]           correct one record, then redrive it
+  dlq history [--limit N]                                           past redrives from the ledger
+filters: --reason R  --error-class C  --text T  --key ORDER_ID  --origin-topic T  --fingerprint FP
+         --since (minutes ago | ISO time)  --until (minutes ago | ISO time)
+options: --json (machine-readable output), --operator NAME (default ORDERS_OPERATOR or your login),
+         --window N (records tail reads per topic, default 5000)
+env: KAFKA_BROKERS (default: the broker npm start runs), TOPIC_ORDERS, TOPIC_RETRY, TOPIC_DLQ, TOPIC_REDRIVES`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,10 +58,22 @@ const { values, positionals } = parseArgs({
     topic: { type: 'string' },
     reason: { type: 'string' },
     text: { type: 'string' },
+    'error-class': { type: 'string' },
+    'origin-topic': { type: 'string' },
+    fingerprint: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    cursor: { type: 'string' },
     offset: { type: 'string', multiple: true },
     all: { type: 'boolean' },
+    group: { type: 'string' },
+    envelope: { type: 'string' },
+    index: { type: 'string', multiple: true },
     to: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    force: { type: 'boolean' },
+    rate: { type: 'string' },
+    operator: { type: 'string' },
   },
 });
 
@@ -127,26 +154,18 @@ const produce = async (): Promise<void> => {
   out(`produced key=${key ?? '(null)'} to ${message.topic}`, { produced: { topic: message.topic, key } });
 };
 
-const tail = async (
-  topicArg: string | undefined,
-  filter?: { reason?: string; text?: string },
-): Promise<void> => {
+const tail = async (topicArg: string | undefined): Promise<void> => {
   const appConfig = await config();
   const role = topicArg === undefined ? undefined : topicRoleOf(topicArg, appConfig.topics);
   if (role === undefined) throw new Error(`unknown topic ${topicArg ?? '(none)'}: use orders, retry or dlq`);
   const limit = count(values.limit, 20, 'limit');
   const topicReader = await reader(appConfig);
   const log = topicReader.log(role);
-  const matching = filter
-    ? selectForRedrive(log, { all: true, filter }, appConfig.topics.dlq).selected
-    : log.all();
-  const latest = matching.slice(-limit).reverse();
+  const latest = log.all().slice(-limit).reverse();
   const views = latest.map((record) => toMessageView(record, RenderLimits.detailValueBytes));
   if (values.json) out('', views);
   else {
-    process.stdout.write(
-      `${appConfig.topics[role]}: ${views.length} of ${matching.length} held, newest first\n`,
-    );
+    process.stdout.write(`${appConfig.topics[role]}: ${views.length} of ${log.size} held, newest first\n`);
     for (const view of views) process.stdout.write(`${formatMessage(view)}\n`);
   }
   if (!values.follow) return;
@@ -162,44 +181,36 @@ const tail = async (
   }
 };
 
-const redrive = async (): Promise<void> => {
+// Ctrl-C cancels a redrive cleanly: the chunk in flight completes and is recorded, the run is marked
+// cancelled in the ledger, and a re-run continues from there. A second Ctrl-C exits at once.
+const cancel = new AbortController();
+process.on('SIGINT', () => {
+  if (cancel.signal.aborted) process.exit(130);
+  process.stderr.write('\norders: cancelling after the chunk in flight (Ctrl-C again to quit now)\n');
+  cancel.abort();
+});
+
+let ports: KafkaOperatorPorts | undefined;
+
+const dlqCommand = async (sub: string | undefined, arg: string | undefined): Promise<void> => {
   const appConfig = await config();
-  const filter = {
-    ...(values.reason ? { reason: values.reason } : {}),
-    ...(values.text ? { text: values.text } : {}),
-  };
-  const request = parseRedrive({
-    target: values.to ?? 'origin',
-    dryRun: values['dry-run'] ?? false,
-    ...(values.all ? { all: true, filter } : {}),
-    ...(values.offset
-      ? {
-          records: values.offset.map((coordinate) => {
-            const match = /^(\d+):(\d+)$/.exec(coordinate);
-            if (!match) throw new Error(`--offset ${coordinate}: expected partition:offset, e.g. 0:15`);
-            return { partition: Number(match[1]), offset: Number(match[2]) };
-          }),
-        }
-      : {}),
-  });
-  const topicReader = await reader(appConfig);
-  const { selected, missing } = selectForRedrive(topicReader.log('dlq'), request, appConfig.topics.dlq);
-  const plan = planRedrive(selected, request.target, appConfig.topics, Date.now());
-  if (!request.dryRun) await publishAll(appConfig, plan.messages);
-  const skipped = [...missing, ...plan.skipped];
-  const lines = [
-    `${request.dryRun ? 'dry run: would redrive' : 'redrove'} ${plan.planned.length} record(s)`,
-    ...plan.planned.map((entry) => `  ${entry.from} -> ${entry.to}  key=${entry.key ?? '(null)'}`),
-    ...(skipped.length > 0
-      ? [`skipped ${skipped.length}:`, ...skipped.map((entry) => `  ${entry.from}: ${entry.reason}`)]
-      : []),
-  ];
-  out(lines.join('\n'), {
-    dryRun: request.dryRun,
-    published: request.dryRun ? 0 : plan.messages.length,
-    planned: plan.planned,
-    skipped,
-  });
+  ports = await createKafkaOperatorPorts(appConfig);
+  const service = createOperatorService(ports);
+  const io = { out, stderr: process.stderr, signal: cancel.signal };
+  if (sub === 'list') return dlq.list(service, values, io);
+  if (sub === 'show') return dlq.show(service, arg, values, io);
+  if (sub === 'groups') return dlq.groups(service, values, io);
+  if (sub === 'history') return dlq.history(service, values, io);
+  if (sub === 'edit') {
+    await dlq.edit(service, arg, values, io);
+    return;
+  }
+  if (sub === 'redrive') {
+    const result = await dlq.redrive(service, values, io);
+    if (result.cancelled) process.exitCode = 130;
+    return;
+  }
+  throw new Error(`unknown command: dlq ${sub ?? ''}\n${usage}`);
 };
 
 const main = async (): Promise<void> => {
@@ -210,23 +221,20 @@ const main = async (): Promise<void> => {
   }
   if (command === 'produce') return produce();
   if (command === 'tail') return tail(sub);
-  if (command === 'dlq' && sub === 'list') {
-    return tail('dlq', {
-      ...(values.reason ? { reason: values.reason } : {}),
-      ...(values.text ? { text: values.text } : {}),
-    });
-  }
-  if (command === 'dlq' && sub === 'redrive') return redrive();
+  if (command === 'dlq') return dlqCommand(sub, arg);
   throw new Error(`unknown command: ${[command, sub, arg].filter(Boolean).join(' ')}\n${usage}`);
 };
 
+const closeAll = () => Promise.allSettled([closeTopicReaders(), closeProducer(), ports?.close()]);
+
 main()
   .then(async () => {
-    await Promise.all([closeTopicReaders(), closeProducer()]);
-    process.exit(0);
+    await closeAll();
+    process.exit(process.exitCode ?? 0);
   })
   .catch(async (error: unknown) => {
-    process.stderr.write(`orders: ${error instanceof Error ? error.message : String(error)}\n`);
-    await Promise.allSettled([closeTopicReaders(), closeProducer()]);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`orders: ${message}${error instanceof dlq.UsageError ? `\n${usage}` : ''}\n`);
+    await closeAll();
     process.exit(1);
   });
