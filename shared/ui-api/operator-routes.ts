@@ -1,4 +1,6 @@
 import type { SearchFilter } from '../contract/operator.js';
+import { OrderValidationError } from '../domain/errors.js';
+import { validateOrder } from '../domain/order-schema.js';
 import { OperatorError, OperatorErrorCode } from '../operator/errors.js';
 import type { OperatorService } from '../operator/service.js';
 import { parseRedriveRequest } from '../operator/validate.js';
@@ -125,20 +127,30 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
       handle: async ({ request, params, session }) => {
         const body = parseJsonBody(request) as Record<string, unknown> | null;
         if (typeof body !== 'object' || body === null) throw new ApiError(400, 'body must be a JSON object');
+        // The order schema refuses a bad value here, as a 400, before a job exists (the service checks again).
+        try {
+          validateOrder(body.value);
+        } catch (error) {
+          if (error instanceof OrderValidationError) throw new ApiError(400, error.message);
+          throw error;
+        }
+        const edit = { ...body, record: coordinate(params) };
         const service = await deps.service();
-        const result = await call(() =>
-          service.editAndRedrive(
-            { ...body, record: coordinate(params) },
-            { operator: { name: session.operator } },
-          ),
+        // A job like any redrive: a scan plus a ledger transaction can outlast one request on a busy broker.
+        const job = jobs.start(
+          {
+            selection: { kind: 'records', records: [edit.record] },
+            target: body.target === 'retry' ? 'retry' : 'origin',
+          },
+          session.operator,
+          (context) => service.editAndRedrive(edit, { operator: { name: session.operator }, ...context }),
         );
-        logger.info('ui edit and redrive', {
+        logger.info('ui edit and redrive started', {
           operator: session.operator,
+          job: job.id,
           from: `${params.partition}:${params.offset}`,
-          sent: result.sent,
-          runId: result.runId,
         });
-        return json(200, result);
+        return json(202, job);
       },
     },
     {

@@ -1,8 +1,9 @@
-import type { RedriveResult } from '../../shared/contract/operator.js';
 import type { MessageView } from '../../shared/contract/views.js';
+import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
 import { api } from './api-client.js';
 import { editableValue, parseEditedValue } from './console-view.js';
 import { byId } from './dom.js';
+import { followJob } from './job-client.js';
 import { rowId } from './view-model.js';
 
 let editing: MessageView | undefined;
@@ -34,14 +35,15 @@ export const submitEdit = async (form: HTMLFormElement): Promise<void> => {
     return;
   }
   try {
-    const response = await api<RedriveResult>(
+    const started = await api<RedriveJobView>(
       `/api/dlq/records/${editing.partition}/${editing.offset}/edit-redrive`,
-      {
-        method: 'POST',
-        body: { value: parsed.value, target: String(data.get('target') ?? 'origin') },
-      },
+      { method: 'POST', body: { value: parsed.value, target: String(data.get('target') ?? 'origin') } },
     );
     result.className = 'muted';
+    result.textContent = 'redriving…';
+    const job = await followJob(started, () => undefined);
+    if (job.result === undefined) throw new Error(job.error ?? `redrive ${job.state}`);
+    const response = job.result;
     result.textContent =
       response.sent > 0
         ? `redriven with the edit (run ${response.runId.slice(0, 8)}, generation ${response.generation})`

@@ -5,6 +5,7 @@ import { jobStatus } from './console-view.js';
 import { byId } from './dom.js';
 import { groupsView, refreshGroups, reloadGroupRecords } from './groups.js';
 import { refreshHistory } from './history.js';
+import { followJob } from './job-client.js';
 
 let current: RedriveJobView | undefined;
 
@@ -33,17 +34,13 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
     target: String(data.get('target')) === 'retry' ? 'retry' : 'origin',
     dryRun: data.get('dryRun') !== null,
     force,
+    ...(Number(data.get('rate')) > 0 ? { ratePerSecond: Number(data.get('rate')) } : {}),
   };
   byId<HTMLButtonElement>('group-redrive').disabled = true;
   try {
-    let job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
+    const job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
     current = job;
-    show(job);
-    // Each poll waits up to a second for the run to move: on Lambda the polls keep it running.
-    while (job.state === 'running') {
-      job = await api<RedriveJobView>(`/api/dlq/redrives/${encodeURIComponent(job.id)}?waitMs=1000`);
-      show(job);
-    }
+    await followJob(job, show);
   } catch (error) {
     byId('redrive-job').hidden = false;
     byId('redrive-status').textContent = error instanceof Error ? error.message : String(error);
