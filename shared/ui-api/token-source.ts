@@ -1,7 +1,9 @@
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { AppConfig } from '../adapters/config.js';
 
 // Cached for five minutes, like the Kafka secrets: a rotated token applies without a redeploy.
 const tokenMaxAgeSeconds = 300;
+let ssm: SSMClient | undefined;
 
 /**
  * Where the operators' tokens come from: given directly (local adapter, tests), the SSM SecureString
@@ -12,12 +14,19 @@ export const tokenSource = (config: AppConfig, given?: string): (() => Promise<s
   if (given !== undefined) return async () => given;
   const parameter = config.uiTokenParameter;
   if (parameter !== undefined) {
+    let cached: { value: string; until: number } | undefined;
     return async () => {
-      // Imported lazily: locally there is no SSM, and a cold start that serves only the page skips the SDK.
-      const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
-      const token = await getParameter(parameter, { decrypt: true, maxAge: tokenMaxAgeSeconds });
-      if (!token) throw new Error(`SSM parameter ${parameter} is empty`);
-      return token;
+      if (cached !== undefined && cached.until > Date.now()) return cached.value;
+      // The SDK client is imported on first use, straight from the runtime's `@aws-sdk` (external to the
+      // bundle). Through Powertools Parameters it would be a static import of the bundle, loaded at every
+      // cold start even when the request is for the page.
+      const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      ssm ??= new SSMClient({});
+      const output = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
+      const value = output.Parameter?.Value;
+      if (!value) throw new Error(`SSM parameter ${parameter} is empty`);
+      cached = { value, until: Date.now() + tokenMaxAgeSeconds * 1000 };
+      return value;
     };
   }
   const named = config.uiOperatorTokens;

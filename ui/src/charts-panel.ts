@@ -4,6 +4,7 @@ import { type ChartSeries, type TimeChart, timeChart } from './charts.js';
 import { bucketTimes } from './console-view.js';
 import { byId } from './dom.js';
 
+const hourMs = 3_600_000;
 let rates: TimeChart | undefined;
 let lag: TimeChart | undefined;
 
@@ -36,5 +37,6 @@ export const refreshLag = async (): Promise<void> => {
     const byTime = new Map(samples.filter((s) => s.groupId === groupId).map((s) => [s.at, s.lag]));
     return { label: groupId, values: times.map((time) => byTime.get(time) ?? null) };
   });
-  lag.update(times, series);
+  const now = Date.now();
+  lag.update(times, series, { from: now - hourMs, to: now });
 };

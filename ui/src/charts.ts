@@ -46,7 +46,12 @@ export const sparkline = (xsMs: readonly number[], values: readonly number[]): H
 /** A time chart with axes and a legend, redrawn in place by `update`. */
 export interface TimeChart {
   readonly element: HTMLElement;
-  update(xsMs: readonly number[], series: readonly ChartSeries[]): void;
+  /** Redraws with new data; `window` (epoch ms) fixes the x axis, e.g. to the last hour. */
+  update(
+    xsMs: readonly number[],
+    series: readonly ChartSeries[],
+    window?: { from: number; to: number },
+  ): void;
 }
 
 export const timeChart = (title: string, labels: readonly string[], width = 560): TimeChart => {
@@ -68,6 +73,9 @@ export const timeChart = (title: string, labels: readonly string[], width = 560)
   );
   return {
     element,
-    update: (xsMs, series) => plot.setData(toData(xsMs, series)),
+    update: (xsMs, series, window) => {
+      plot.setData(toData(xsMs, series), window === undefined);
+      if (window !== undefined) plot.setScale('x', { min: window.from / 1000, max: window.to / 1000 });
+    },
   };
 };
