@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalUi } from '../../infra/local/ui-server.js';
@@ -35,7 +36,14 @@ const seed = async (pipeline: Pipeline): Promise<void> => {
       errorMessage: (i: number) => `address of customer c-${i} failed validation`,
     },
   ];
-  for (const group of groups) await pipeline.produce(dlqMessages(pipeline, group), pipeline.topics.dlq);
+  // In waves a little apart, so each group's trend has more than one bucket to show.
+  for (let wave = 0; wave < 4; wave += 1) {
+    for (const group of groups) {
+      const messages = dlqMessages(pipeline, group).filter((_, index) => index % 4 === wave);
+      await pipeline.produce(messages, pipeline.topics.dlq);
+    }
+    await delay(400);
+  }
 };
 
 describe('operator console in Chromium', () => {

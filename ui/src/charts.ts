@@ -19,8 +19,8 @@ const toData = (xsMs: readonly number[], series: readonly ChartSeries[]): uPlot.
   ...series.map((line) => [...line.values]),
 ];
 
-/** A tiny trend line for a table cell: no axes, no legend, no cursor. */
-export const sparkline = (xsMs: readonly number[], values: readonly number[]): HTMLElement => {
+/** A tiny bar chart of counts per bucket for a table cell: no axes, no legend, no cursor. */
+export const sparkline = (counts: readonly number[]): HTMLElement => {
   const holder = document.createElement('span');
   holder.className = 'spark';
   new uPlot(
@@ -31,13 +31,21 @@ export const sparkline = (xsMs: readonly number[], values: readonly number[]): H
       cursor: { show: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       axes: [{ show: false }, { show: false }],
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      // Buckets by index: equal widths however the trend's time range came out.
+      scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      // Bars, not a line: a group whose records all fell into one bucket still shows as a mark.
       series: [
         {},
-        { stroke: palette[0], fill: 'rgba(36, 87, 197, 0.15)', width: 1, points: { show: false } },
+        {
+          stroke: palette[0],
+          fill: 'rgba(36, 87, 197, 0.35)',
+          width: 1,
+          points: { show: false },
+          paths: uPlot.paths.bars?.({ size: [0.9, 8] }),
+        },
       ],
     },
-    toData(xsMs, [{ label: 'count', values }]),
+    [counts.map((_, index) => index), [...counts]],
     holder,
   );
   return holder;

@@ -2,7 +2,7 @@ import type { FailureGroup, GroupsResponse, ListResponse } from '../../shared/co
 import type { MessageView } from '../../shared/contract/views.js';
 import { api } from './api-client.js';
 import { sparkline } from './charts.js';
-import { bucketTimes, groupCounts, when } from './console-view.js';
+import { groupCounts, when } from './console-view.js';
 import { byId, cell, el, tag } from './dom.js';
 import { openEdit } from './edit.js';
 import { keyText, preview, rowId } from './view-model.js';
@@ -19,11 +19,7 @@ const groupRow = (group: FailureGroup): HTMLTableRowElement => {
   if (groupsView.selected?.fingerprint === group.fingerprint) row.className = 'selected';
   cell(row, groupCounts(group), 'count');
   const trend = el('td');
-  trend.append(
-    sparkline(bucketTimes(group.trend.from, group.trend.bucketMs, group.trend.counts.length), [
-      ...group.trend.counts,
-    ]),
-  );
+  trend.append(sparkline(group.trend.counts));
   row.append(trend);
   const reason = el('td');
   reason.append(tag(group.reason, 'bad'));

@@ -90,6 +90,9 @@ export const describeRedrive = (result: RedriveResult): string => {
   if (result.skipped.length > 0) {
     parts.push(`skipped ${result.skipped.length}: ${result.skipped[0]?.reason}`);
   }
-  parts.push(`scanned ${result.scanned} DLQ records, ${result.matched} matching`);
+  // The whole retained DLQ is scanned now, not a buffer: "the latest N held" is all the topic holds.
+  parts.push(
+    `scanned the latest ${result.scanned} DLQ records held (the whole retained DLQ), ${result.matched} matching`,
+  );
   return parts.join('; ');
 };

@@ -73,6 +73,6 @@ describe('browser view model', () => {
     // Assess
     expect(text).toContain('redrove 1');
     expect(text).toContain('already redriven 1');
-    expect(text).toContain('scanned 7 DLQ records, 2 matching');
+    expect(text).toContain('scanned the latest 7 DLQ records held (the whole retained DLQ), 2 matching');
   });
 });
