@@ -74,6 +74,27 @@ describe('UI API against the real broker', () => {
     expect(Object.values(page.topics.orders.end).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
+  it('answers an oversize body with 413 and its size, and throttles repeated failed sign-ins with 429', async () => {
+    // Prepare
+    const api = uiClient(ui);
+    const huge = { token: 'x'.repeat(300 * 1024) };
+
+    // Act
+    const oversize = await api.call('POST', '/api/login', huge);
+    const failures = [];
+    for (let i = 0; i < 5; i += 1)
+      failures.push((await api.call('POST', '/api/login', { token: `guess-${i}` })).status);
+    const blocked = await api.login(token);
+
+    // Assess
+    expect(oversize.status).toBe(413);
+    expect(oversize.body.error).toMatch(/^request body is \d+ bytes; the limit is 262144 bytes \(256 KiB\)$/);
+    expect(failures).toEqual([401, 401, 401, 401, 429]);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('300');
+    expect(blocked.headers.get('set-cookie')).toBeNull();
+  });
+
   it('shows a dead-lettered order with its error, and a redrive that then succeeds', async () => {
     // Prepare
     const api = uiClient(ui);
