@@ -35,7 +35,12 @@ const serial = () => {
  * the shared idempotent producer for the re-published records. Created once per container or CLI run.
  */
 export const createKafkaOperatorPorts = async (config: AppConfig): Promise<KafkaOperatorPorts> => {
-  const kafka = new Kafka({ ...(await resolveKafkaConfig(config)), logLevel: logLevel.ERROR });
+  const kafkaConfig = await resolveKafkaConfig(config);
+  const kafka = new Kafka({ ...kafkaConfig, logLevel: logLevel.ERROR });
+  // A transaction begun right after a commit meets CONCURRENT_TRANSACTIONS while the broker writes the
+  // commit markers; kafkajs retries it and would log each retry as an ERROR. A failure that remains
+  // still rejects the write, so nothing is hidden by keeping this client quiet.
+  const ledgerKafka = new Kafka({ ...kafkaConfig, logLevel: logLevel.NOTHING });
   let admin: Promise<Admin> | undefined;
   const getAdmin = () => {
     admin ??= (async () => {
@@ -51,7 +56,7 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
   let ledgerProducer: Promise<Producer> | undefined;
   const getLedgerProducer = () => {
     ledgerProducer ??= (async () => {
-      const producer = kafka.producer({
+      const producer = ledgerKafka.producer({
         transactionalId: `${RedriveTransactionalIdPrefix}${config.clientId}-${randomUUID()}`,
         transactionTimeout: ledgerTransactionTimeoutMs,
         idempotent: true,

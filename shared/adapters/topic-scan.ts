@@ -68,6 +68,7 @@ export const scanTopic = async (
       .map(([partition]) => Number(partition)),
   );
   let scanned = 0;
+  let failed = false;
   options.onStart?.(window);
   if (pending.size === 0) return { scanned, window };
   options.signal?.throwIfAborted();
@@ -128,14 +129,21 @@ export const scanTopic = async (
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
         const span = window[String(batch.partition)];
-        if (span === undefined || !pending.has(batch.partition)) return;
+        if (failed || span === undefined || !pending.has(batch.partition)) return;
         for (const message of batch.messages) {
           const offset = Number(message.offset);
           if (offset < span.from) continue;
           if (offset >= span.to) break;
-          if (options.signal?.aborted) return;
+          if (failed || options.signal?.aborted) return;
           scanned += 1;
-          await onRecord(toRecord(batch.topic, batch.partition, message));
+          try {
+            await onRecord(toRecord(batch.topic, batch.partition, message));
+          } catch (error) {
+            // Thrown out of eachBatch, kafkajs would retry the batch; the scan fails instead.
+            failed = true;
+            reject(error);
+            return;
+          }
           position.set(batch.partition, offset + 1);
           // Throttled by kafkajs to one request per heartbeatInterval; keeps a slow consumer's membership.
           await heartbeat();
