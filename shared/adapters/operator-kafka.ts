@@ -63,6 +63,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
+        // CONCURRENT_TRANSACTIONS (the previous commit still settling) clears within milliseconds;
+        // kafkajs' default first wait of 300 ms would cost that on every chunk.
+        retry: { retries: 10, initialRetryTime: 20, maxRetryTime: 1_000 },
       });
       await producer.connect();
       return producer;

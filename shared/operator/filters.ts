@@ -1,7 +1,6 @@
 import type { SearchFilter } from '../contract/operator.js';
-import { decodeFailureHeaders } from '../domain/failure-headers.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { fingerprintRecord, UnknownFailure } from './fingerprint.js';
+import { failureKeyOf, fingerprintRecord, UnknownFailure } from './fingerprint.js';
 
 // Case-insensitive, over the error message first (cheap), then the key and the value.
 const containsText = (record: ConsumedRecord, message: string | undefined, text: string): boolean => {
@@ -24,12 +23,12 @@ export const matchesFilter = (record: ConsumedRecord, filter: SearchFilter): boo
     filter.text !== undefined ||
     filter.originTopic !== undefined;
   if (needsState) {
-    const state = decodeFailureHeaders(record.headers);
-    if (filter.reason !== undefined && (state?.deadLetterReason ?? UnknownFailure.reason) !== filter.reason)
+    const failure = failureKeyOf(record);
+    if (filter.reason !== undefined && (failure?.reason ?? UnknownFailure.reason) !== filter.reason)
       return false;
-    if (filter.errorClass !== undefined && state?.error.className !== filter.errorClass) return false;
-    if (filter.originTopic !== undefined && state?.origin.topic !== filter.originTopic) return false;
-    if (filter.text !== undefined && !containsText(record, state?.error.message, filter.text)) return false;
+    if (filter.errorClass !== undefined && failure?.errorClass !== filter.errorClass) return false;
+    if (filter.originTopic !== undefined && failure?.originTopic !== filter.originTopic) return false;
+    if (filter.text !== undefined && !containsText(record, failure?.message, filter.text)) return false;
   }
   if (filter.fingerprint !== undefined && fingerprintRecord(record).fingerprint !== filter.fingerprint)
     return false;

@@ -1,21 +1,25 @@
 import { createHash } from 'node:crypto';
-import { decodeFailureHeaders } from '../domain/failure-headers.js';
+import { FailureHeader } from '../contract/headers.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
+
+// One pass over the message: quoted values first in the alternation, so a number inside quotes does not
+// leave a half-replaced string behind; then UUIDs, hex ids, and words containing digits.
+const volatileParts =
+  /("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)|(\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)|(\b0x[0-9a-f]+\b|\b[0-9a-f]{16,}\b)|(\b[\w.-]*\d[\w.:-]*\b)/gi;
+
+const placeholder = (word: string, quoted?: string, uuid?: string, hex?: string): string => {
+  if (quoted !== undefined) return '<str>';
+  if (uuid !== undefined) return '<uuid>';
+  if (hex !== undefined) return '<hex>';
+  return /^[\d.,:-]+$/.test(word) ? '<n>' : '<id>';
+};
 
 /**
  * Normalises an error message so failures of one cause share it: quoted values, UUIDs, hex ids,
- * numbers and words containing digits (order ids like `o-1234`) become placeholders. Order matters:
- * quotes first, so a number inside a quoted value does not leave a half-replaced string behind.
+ * numbers and words containing digits (order ids like `o-1234`) become placeholders.
  */
 export const normaliseMessage = (message: string): string =>
-  message
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '<str>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>')
-    .replace(/\b0x[0-9a-f]+\b/gi, '<hex>')
-    .replace(/\b[0-9a-f]{16,}\b/gi, '<hex>')
-    .replace(/\b[\w.-]*\d[\w.:-]*\b/g, (word) => (/^[\d.,:-]+$/.test(word) ? '<n>' : '<id>'))
-    .replace(/\s+/g, ' ')
-    .trim();
+  message.replace(volatileParts, placeholder).replace(/\s+/g, ' ').trim();
 
 export interface Fingerprint {
   readonly fingerprint: string;
@@ -27,23 +31,52 @@ export interface Fingerprint {
 /** What a record without failure headers counts as: it was not dead-lettered by this pipeline. */
 export const UnknownFailure = { reason: 'unknown', errorClass: 'none' } as const;
 
+// Distinct causes are few even in a large DLQ: hash each once. Bounded, in case every message differs.
+const known = new Map<string, Fingerprint>();
+const knownMax = 10_000;
+
 /** The fingerprint of reason, error class and normalised message; short, stable and URL-safe. */
 export const fingerprintOf = (reason: string, errorClass: string, message: string): Fingerprint => {
   const template = normaliseMessage(message);
-  const fingerprint = createHash('sha256')
-    .update(`${reason}\u0000${errorClass}\u0000${template}`)
-    .digest('base64url')
-    .slice(0, 16);
-  return { fingerprint, reason, errorClass, template };
+  const id = `${reason}\u0000${errorClass}\u0000${template}`;
+  let key = known.get(id);
+  if (key === undefined) {
+    const fingerprint = createHash('sha256').update(id).digest('base64url').slice(0, 16);
+    key = { fingerprint, reason, errorClass, template };
+    if (known.size >= knownMax) known.clear();
+    known.set(id, key);
+  }
+  return key;
 };
 
-/** A DLQ record's fingerprint, from its failure headers. */
+/** A DLQ record's fingerprint, from its failure headers (only the three it needs are read). */
 export const fingerprintRecord = (record: ConsumedRecord): Fingerprint => {
-  const state = decodeFailureHeaders(record.headers);
-  if (state === undefined) return fingerprintOf(UnknownFailure.reason, UnknownFailure.errorClass, '');
-  return fingerprintOf(
-    state.deadLetterReason ?? UnknownFailure.reason,
-    state.error.className,
-    state.error.message,
-  );
+  const failure = failureKeyOf(record);
+  if (failure === undefined) return fingerprintOf(UnknownFailure.reason, UnknownFailure.errorClass, '');
+  return fingerprintOf(failure.reason, failure.errorClass, failure.message);
+};
+
+/**
+ * The reason, error class and message of a dead-lettered record, read straight from its headers; the
+ * scan calls this for every record, and a full decode of the failure state costs several times more.
+ * Undefined when the record carries no failure state (the same test `decodeFailureHeaders` makes).
+ */
+export const failureKeyOf = (
+  record: ConsumedRecord,
+): { reason: string; errorClass: string; message: string; originTopic: string } | undefined => {
+  const { headers } = record;
+  const originTopic = headers[FailureHeader.originTopic];
+  if (
+    headers[FailureHeader.eventId] === undefined ||
+    originTopic === undefined ||
+    headers[FailureHeader.attempt] === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    reason: headers[FailureHeader.deadLetterReason]?.toString('utf8') ?? UnknownFailure.reason,
+    errorClass: headers[FailureHeader.errorClass]?.toString('utf8') ?? 'Error',
+    message: headers[FailureHeader.errorMessage]?.toString('utf8') ?? '',
+    originTopic: originTopic.toString('utf8'),
+  };
 };

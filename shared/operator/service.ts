@@ -34,7 +34,7 @@ import {
 export type { RunContext } from './redrive-run.js';
 
 export interface OperatorServiceOptions {
-  /** Records a redrive chunk (one intent, one send, one ledger transaction). Default 500. */
+  /** Records a redrive chunk (one intent, one send, one ledger transaction), at most a second's worth. Default 2,000. */
   readonly chunkSize?: number;
   readonly progressEveryMs?: number;
   /** The consumer groups whose lag is sampled. Default: the two of serverless.yml. */
@@ -234,7 +234,7 @@ export const createOperatorService = (
   };
 
   const runOptions = {
-    chunkSize: options.chunkSize ?? 500,
+    chunkSize: options.chunkSize ?? 2_000,
     progressEveryMs: options.progressEveryMs ?? 250,
   };
 

@@ -28,6 +28,7 @@ const main = async (broker: LocalBroker): Promise<void> => {
   const { measureBatchLatency } = await import('./batch-latency.js');
   const { measurePipelineThroughput } = await import('./pipeline-throughput.js');
   const { measureUiFigures } = await import('./ui-figures.js');
+  const { measureOperatorFigures, operatorJson, operatorRows } = await import('./operator-figures.js');
 
   progress('bundles: esbuild with the serverless.yml settings');
   const bundles = await measureBundles({ runs: settings.coldInitRuns });
@@ -63,6 +64,12 @@ const main = async (broker: LocalBroker): Promise<void> => {
   progress('ui: test/bench/ui-refresh.ts');
   const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
 
+  // Operator figures (README "Benchmarks"): a 100,000-record DLQ by default, BENCH_DLQ_RECORDS to change.
+  const operator = await measureOperatorFigures({
+    brokers,
+    records: Number(process.env.BENCH_DLQ_RECORDS ?? 100_000),
+  });
+
   const results = {
     meta: {
       kafkaVersion: KAFKA_VERSION,
@@ -84,8 +91,10 @@ const main = async (broker: LocalBroker): Promise<void> => {
     bundles,
     ui,
   };
-  process.stdout.write(`${renderTable(results)}\n`);
-  process.stdout.write(`${JSON.stringify(toJson(results))}\n`);
+  process.stdout.write(`${renderTable(results)}\n${operatorRows(operator).join('\n')}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...toJson(results), ...operatorJson(operator, raw.produce.recordsPerSec) })}\n`,
+  );
 };
 
 progress('broker: starting or reusing the local broker');
