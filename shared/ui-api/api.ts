@@ -1,8 +1,8 @@
 import type { RedriveRequest as ServiceRedriveRequest } from '../contract/operator.js';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { Topics } from '../domain/topics.js';
-import { operatorForToken, parseOperatorTokens } from '../operator/operators.js';
 import type { OperatorService } from '../operator/service.js';
+import { createAuth } from './auth.js';
 import {
   ApiError,
   type ApiRequest,
@@ -25,26 +25,13 @@ import {
   encodeCursor,
   isTopicRole,
   parseCoordinate,
-  parseLogin,
   parseProduce,
   parseRedrive,
   type TopicRole,
   topicRoles,
 } from './requests.js';
 import { type ApiRoute, createRouter, type PathParameters } from './router.js';
-import {
-  CsrfHeader,
-  csrfTokenFor,
-  deriveSessionKey,
-  isSameOrigin,
-  type Session,
-  sessionCookie,
-  sessionCookieName,
-  sessionTtlMs,
-  signSession,
-  verifyCsrf,
-  verifySession,
-} from './session.js';
+import { isSameOrigin, type Session, sessionCookie } from './session.js';
 import { type StaticAssets, serveStatic } from './static-assets.js';
 
 /** The latest records of the three topics, kept fresh by a long-lived reader (see topic-reader.ts). */
@@ -100,66 +87,20 @@ export interface SessionRoute {
 
 export const ListLimits = { default: 100, max: 200 } as const;
 
-const topicNames = (topics: Topics) => ({ orders: topics.orders, retry: topics.retry, dlq: topics.dlq });
-
 /**
  * The UI's JSON API and static files, as one function from request to response. Every `/api` route
  * but login needs a valid session; every POST needs the same origin, and every POST after login the
  * session's CSRF token. Routing is `@middy/http-router`'s; what is written here is the checks.
  */
 export const createUiApi = (deps: UiApiDependencies) => {
-  const throttle = deps.loginThrottle ?? createLoginThrottle();
-  let parsedFrom: string | undefined;
-  let parsed: ReturnType<typeof parseOperatorTokens> = [];
-  const secrets = async () => {
-    const text = await deps.accessToken();
-    if (text !== parsedFrom) {
-      const trimmed = text.trim();
-      parsed = trimmed.includes(':') ? parseOperatorTokens(trimmed) : parseOperatorTokens(undefined, trimmed);
-      if (parsed.length === 0) throw new Error('the UI access token is empty');
-      parsedFrom = text;
-    }
-    // The whole secret keys the sessions: rotating any operator's token ends every session.
-    return { operators: parsed, key: deriveSessionKey(text) };
-  };
-  const cookieName = sessionCookieName(deps.secureCookies);
-
-  const authenticate = async (request: ApiRequest): Promise<{ key: Buffer; session: Session }> => {
-    const { key } = await secrets();
-    const session = verifySession(key, request.cookies[cookieName], deps.now());
-    if (session === undefined) throw new ApiError(401, 'not signed in');
-    if (request.method === 'POST' && !verifyCsrf(key, session, request.headers[CsrfHeader])) {
-      throw new ApiError(403, 'missing or wrong CSRF token');
-    }
-    return { key, session };
-  };
-
-  const sessionBody = (key: Buffer, session: Session) => ({
-    csrfToken: csrfTokenFor(key, session),
-    operator: session.operator,
-    topics: topicNames(deps.topics),
+  const { login, authenticate, sessionBody } = createAuth({
+    accessToken: deps.accessToken,
+    secureCookies: deps.secureCookies,
+    now: deps.now,
+    logger: deps.logger,
+    throttle: deps.loginThrottle ?? createLoginThrottle(),
+    topics: deps.topics,
   });
-
-  const login = async (request: ApiRequest): Promise<ApiResponse> => {
-    const client = request.sourceIp ?? 'unknown';
-    const waitMs = throttle.retryAfterMs(client, deps.now());
-    if (waitMs > 0) throw tooManyAttempts(waitMs);
-    const { token } = parseLogin(parseJsonBody(request));
-    const { operators, key } = await secrets();
-    const operator = operatorForToken(operators, token)?.name;
-    if (operator === undefined) {
-      const blockedMs = throttle.recordFailure(client, deps.now());
-      deps.logger.info('ui login refused', { sourceIp: client, throttled: blockedMs > 0 });
-      if (blockedMs > 0) throw tooManyAttempts(blockedMs);
-      throw new ApiError(401, 'wrong access token');
-    }
-    throttle.recordSuccess(client);
-    const value = signSession(key, deps.now(), operator);
-    const session = verifySession(key, value, deps.now()) as Session;
-    deps.logger.info('ui login', { operator });
-    const cookie = sessionCookie(value, { secure: deps.secureCookies, maxAgeSeconds: sessionTtlMs / 1000 });
-    return json(200, sessionBody(key, session), [cookie]);
-  };
 
   const messages = async (request: ApiRequest): Promise<ApiResponse> => {
     const cursor = decodeCursor(request.query.get('cursor'));
@@ -326,9 +267,4 @@ export const createUiApi = (deps: UiApiDependencies) => {
       ? { ...response, headers: { ...response.headers, ...hstsHeader } }
       : response;
   };
-};
-
-const tooManyAttempts = (waitMs: number): ApiError => {
-  const seconds = Math.ceil(waitMs / 1000);
-  return new ApiError(429, `too many failed sign-ins from this address; try again in ${seconds} s`, seconds);
 };
