@@ -106,6 +106,26 @@ describe('operator console in Chromium', () => {
     await page.context().close();
   });
 
+  it('searches the whole DLQ on the server: the groups narrow to what matches, with true counts', async () => {
+    // Prepare
+    const page = await signedIn('alice-e2e-token');
+    await groupRow(page, 'card <n> declined').waitFor();
+
+    // Act
+    await page.fill('#search-form input[name=text]', 'W-3');
+    await page.click('#search-form button[type=submit]');
+
+    // Assess
+    await expect
+      .poll(() => page.textContent('#groups-total'))
+      .toBe('24 records in 1 groups matching the search');
+    expect(await page.locator('#groups-body tr td.count').allTextContents()).toEqual(['24']);
+    await groupRow(page, 'has no stock').click();
+    await expect.poll(() => page.textContent('#group-count')).toBe('24 records');
+    expect(await page.locator('#group-records tr').count()).toBe(24);
+    await page.context().close();
+  });
+
   it('picks a group, shows its true count, redrives it with progress and watches it drain', async () => {
     // Prepare
     const page = await signedIn('alice-e2e-token');

@@ -3,7 +3,7 @@ import { api, setCsrfToken, Unauthorized } from './api-client.js';
 import { refreshLag, refreshRates } from './charts-panel.js';
 import { byId, type Role } from './dom.js';
 import { submitEdit } from './edit.js';
-import { moreGroupRecords, refreshGroups } from './groups.js';
+import { applySearch, moreGroupRecords, refreshGroups } from './groups.js';
 import { refreshHistory } from './history.js';
 import { cancelRedrive, redriveGroup } from './redrive-job.js';
 import { poll, refreshStats, setTopicNames } from './tables.js';
@@ -107,6 +107,11 @@ const init = async (): Promise<void> => {
     void redriveGroup(groupForm);
   });
   byId('redrive-cancel').addEventListener('click', () => void cancelRedrive());
+  const searchForm = byId<HTMLFormElement>('search-form');
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void applySearch(searchForm);
+  });
   byId('group-more').addEventListener('click', () => void moreGroupRecords());
   const editForm = byId<HTMLFormElement>('edit-form');
   editForm.addEventListener('submit', (event) => {

@@ -1,4 +1,9 @@
-import type { FailureGroup, GroupsResponse, ListResponse } from '../../shared/contract/operator.js';
+import type {
+  FailureGroup,
+  GroupsResponse,
+  ListResponse,
+  SearchFilter,
+} from '../../shared/contract/operator.js';
 import type { MessageView } from '../../shared/contract/views.js';
 import { api } from './api-client.js';
 import { sparkline } from './charts.js';
@@ -11,6 +16,28 @@ import { keyText, preview, rowId } from './view-model.js';
 export const groupsView = {
   selected: undefined as FailureGroup | undefined,
   cursor: undefined as string | undefined,
+  /** The search filter over the whole DLQ; groups, their records and their redrive all apply it. */
+  filter: {} as SearchFilter,
+};
+
+/** The filter as query parameters, `&`-prefixed; the server validates the values. */
+const filterQuery = (): string =>
+  Object.entries(groupsView.filter)
+    .map(([name, value]) => `&${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+    .join('');
+
+/** Takes the search form's fields as the filter (empty fields left out) and refreshes the groups. */
+export const applySearch = async (form: HTMLFormElement): Promise<void> => {
+  const data = new FormData(form);
+  const filter: Record<string, string> = {};
+  for (const name of ['text', 'reason', 'errorClass', 'key']) {
+    const value = String(data.get(name) ?? '').trim();
+    if (value !== '') filter[name] = value;
+  }
+  groupsView.filter = filter;
+  groupsView.selected = undefined;
+  byId('group').hidden = true;
+  await refreshGroups();
 };
 
 const groupRow = (group: FailureGroup): HTMLTableRowElement => {
@@ -33,9 +60,11 @@ const groupRow = (group: FailureGroup): HTMLTableRowElement => {
 };
 
 export const refreshGroups = async (): Promise<void> => {
-  const response = await api<GroupsResponse>('/api/dlq/groups');
+  const response = await api<GroupsResponse>(`/api/dlq/groups?buckets=24${filterQuery()}`);
   byId('groups-body').replaceChildren(...response.groups.map(groupRow));
-  byId('groups-total').textContent = `${response.total} records in ${response.groups.length} groups`;
+  const matching = Object.keys(groupsView.filter).length > 0 ? ' matching the search' : '';
+  byId('groups-total').textContent =
+    `${response.total} records in ${response.groups.length} groups${matching}`;
   const selected = groupsView.selected;
   if (selected) {
     const fresh = response.groups.find((group) => group.fingerprint === selected.fingerprint);
@@ -70,7 +99,7 @@ const recordRow = (message: MessageView): HTMLTableRowElement => {
 
 const recordsPage = async (fingerprint: string, cursor?: string): Promise<ListResponse> =>
   api<ListResponse>(
-    `/api/dlq/groups/${encodeURIComponent(fingerprint)}/records?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    `/api/dlq/groups/${encodeURIComponent(fingerprint)}/records?limit=50${filterQuery()}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
   );
 
 /** Shows a group: its true count from the server and the first page of its records. */

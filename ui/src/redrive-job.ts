@@ -30,7 +30,11 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
   )
     return;
   const request: RedriveRequest = {
-    selection: { kind: 'group', fingerprint: group.fingerprint },
+    selection: {
+      kind: 'group',
+      fingerprint: group.fingerprint,
+      ...(Object.keys(groupsView.filter).length > 0 ? { filter: groupsView.filter } : {}),
+    },
     target: String(data.get('target')) === 'retry' ? 'retry' : 'origin',
     dryRun: data.get('dryRun') !== null,
     force,
