@@ -1,7 +1,7 @@
 import { getConfig } from '../../shared/adapters/config.js';
 import { resolveKafkaConfig } from '../../shared/adapters/kafka-connection.js';
 import { closeProducer } from '../../shared/adapters/producer.js';
-import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
+import { closeTopicReaders } from '../../shared/adapters/topic-reader.js';
 import {
   brokerOptionsFromEnv,
   ensureTopics,

@@ -1,3 +1,5 @@
+// The targets are part of the contract module, which the browser imports too.
+import { RedriveTarget } from '../contract/operator.js';
 import {
   decodeFailureHeaders,
   encodeFailureHeaders,
@@ -8,8 +10,7 @@ import type { OutboundMessage } from './failure-routing.js';
 import type { ConsumedRecord } from './kafka-event.js';
 import type { Topics } from './topics.js';
 
-export const RedriveTarget = { origin: 'origin', retry: 'retry' } as const;
-export type RedriveTarget = (typeof RedriveTarget)[keyof typeof RedriveTarget];
+export { RedriveTarget };
 
 export class RedriveError extends Error {
   constructor(message: string) {

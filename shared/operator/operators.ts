@@ -65,3 +65,11 @@ export const operatorForToken = (tokens: readonly NamedToken[], token: string): 
   }
   return found;
 };
+
+/**
+ * The tokens a stored value holds (the SSM SecureString of the UI token): a `name:token,...` list, or
+ * one bare token, the single token deployments had before named operators, which signs in as
+ * `operator`. Generated tokens are alphanumeric, so a colon marks the list form.
+ */
+export const parseTokenStore = (value: string): NamedToken[] =>
+  value.includes(':') ? parseOperatorTokens(value) : parseOperatorTokens(undefined, value.trim());

@@ -176,7 +176,11 @@ export const runRedrive = async (
     });
   };
 
+  let recording: Promise<void> = Promise.resolve();
+  let recordingFailed: { error: unknown } | undefined;
+
   const flush = async (): Promise<void> => {
+    if (recordingFailed !== undefined) throw recordingFailed.error;
     const chunk = buffer.splice(0);
     if (chunk.length === 0) return;
     await limiter.take(chunk.length, signal);
@@ -205,7 +209,6 @@ export const runRedrive = async (
       },
     ]);
     await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, { runId, generation, operator })));
-    count += chunk.length;
     const entries = chunk.map((unit) => ({
       key: ledgerKeys.record(unit.from),
       entry: {
@@ -219,16 +222,32 @@ export const runRedrive = async (
         edited,
       },
     }));
-    // The run's count travels in the same transaction, so the history never disagrees with the records.
-    const run = runEntry('running');
-    await ports.writeLedger(runId, [
-      ...entries,
-      { key: ledgerKeys.run(runId), entry: run },
-      { key: intentKey, entry: null },
-    ]);
-    for (const entry of entries) ledger.apply(entry.key, entry.entry);
-    ledger.apply(ledgerKeys.run(runId), run);
-    sent += chunk.length;
+    // Recording this chunk overlaps the next chunk's intent and send: its records are already out, and
+    // the next chunk holds other DLQ records. Ledger writes stay in order (one transaction at a time).
+    const previous = recording;
+    recording = (async () => {
+      await previous;
+      count += chunk.length;
+      // The run's count travels in the same transaction, so the history never disagrees with the records.
+      const run = runEntry('running');
+      await ports.writeLedger(runId, [
+        ...entries,
+        { key: ledgerKeys.run(runId), entry: run },
+        { key: intentKey, entry: null },
+      ]);
+      for (const entry of entries) ledger.apply(entry.key, entry.entry);
+      ledger.apply(ledgerKeys.run(runId), run);
+      sent += chunk.length;
+    })();
+    recording.catch((error: unknown) => {
+      recordingFailed ??= { error };
+    });
+  };
+
+  /** Waits for the chunk being recorded; rethrows if recording any chunk failed. */
+  const settle = async (): Promise<void> => {
+    await recording.catch(() => undefined);
+    if (recordingFailed !== undefined) throw recordingFailed.error;
   };
 
   const onRecord = async (record: ConsumedRecord): Promise<void> => {
@@ -280,8 +299,10 @@ export const runRedrive = async (
     );
     phase = RedrivePhase.sending;
     if (!dryRun) await flush();
+    await settle();
   } catch (error) {
-    if (!signal?.aborted) {
+    await recording.catch(() => undefined);
+    if (!signal?.aborted || recordingFailed !== undefined) {
       await writeRun('failed').catch(() => undefined);
       throw error;
     }

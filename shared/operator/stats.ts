@@ -54,7 +54,8 @@ export class LagHistory {
     if (this.#samples.length > this.max) this.#samples.shift();
   }
 
+  /** A copy: a response must not change after it was returned. */
   all(): readonly LagSample[] {
-    return this.#samples;
+    return [...this.#samples];
   }
 }

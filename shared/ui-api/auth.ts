@@ -1,5 +1,5 @@
 import type { Topics } from '../domain/topics.js';
-import { operatorForToken, parseOperatorTokens } from '../operator/operators.js';
+import { type NamedToken, operatorForToken, parseTokenStore } from '../operator/operators.js';
 import { ApiError, type ApiRequest, type ApiResponse, json, parseJsonBody } from './http.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { parseLogin } from './requests.js';
@@ -32,12 +32,11 @@ const topicNames = (topics: Topics) => ({ orders: topics.orders, retry: topics.r
 export const createAuth = (deps: AuthDependencies) => {
   const throttle = deps.throttle;
   let parsedFrom: string | undefined;
-  let parsed: ReturnType<typeof parseOperatorTokens> = [];
+  let parsed: NamedToken[] = [];
   const secrets = async () => {
     const text = await deps.accessToken();
     if (text !== parsedFrom) {
-      const trimmed = text.trim();
-      parsed = trimmed.includes(':') ? parseOperatorTokens(trimmed) : parseOperatorTokens(undefined, trimmed);
+      parsed = parseTokenStore(text.trim());
       if (parsed.length === 0) throw new Error('the UI access token is empty');
       parsedFrom = text;
     }

@@ -1,16 +1,14 @@
 import { z } from 'zod';
+// Topic roles are part of the contract module, which the browser imports too.
+import { isTopicRole, TopicRole, topicRoles } from '../contract/topics.js';
 import { formatIssues } from '../domain/order-schema.js';
 import { RedriveTarget } from '../domain/redrive.js';
 import type { Topics } from '../domain/topics.js';
+import { type ProduceRequest, produceSchema } from '../operator/produce.js';
 import { ApiError } from './http.js';
 import type { PartitionOffsets } from './message-log.js';
 
-/** The topics the UI may read, by role. Clients name a role, never a topic, so nothing else is reachable. */
-export const TopicRole = { orders: 'orders', retry: 'retry', dlq: 'dlq' } as const;
-export type TopicRole = (typeof TopicRole)[keyof typeof TopicRole];
-export const topicRoles = Object.values(TopicRole);
-
-export const isTopicRole = (value: string): value is TopicRole => (topicRoles as string[]).includes(value);
+export { isTopicRole, TopicRole, topicRoles };
 
 /** The role of a topic name or role, or undefined when it is not one of ours (the allow-list). */
 export const topicRoleOf = (nameOrRole: string, topics: Topics): TopicRole | undefined =>
@@ -25,32 +23,7 @@ const parse = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, w
 export const loginSchema = z.object({ token: z.string().min(1).max(512) }).strict();
 export const parseLogin = (body: unknown) => parse(loginSchema, body, 'login');
 
-const headerName = z.string().min(1).max(128);
-
-/**
- * What to produce. `form` is an order, validated by the shared order schema. `raw` sends whatever the
- * operator types, which is how poison is reproduced: only its size is bounded.
- */
-export const produceSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('form'), order: z.unknown() }).strict(),
-  z
-    .object({
-      mode: z.literal('raw'),
-      topic: z.enum([TopicRole.orders, TopicRole.retry]).default(TopicRole.orders),
-      key: z.string().max(1024).nullable().default(null),
-      value: z
-        .string()
-        .max(128 * 1024)
-        .nullable(),
-      valueEncoding: z.enum(['utf8', 'hex', 'base64']).default('utf8'),
-      headers: z
-        .record(headerName, z.string().max(4096))
-        .refine((headers) => Object.keys(headers).length <= 32, 'at most 32 headers')
-        .default({}),
-    })
-    .strict(),
-]);
-export type ProduceRequest = z.infer<typeof produceSchema>;
+export { type ProduceRequest, produceSchema } from '../operator/produce.js';
 export const parseProduce = (body: unknown): ProduceRequest => parse(produceSchema, body, 'produce request');
 
 const coordinate = z

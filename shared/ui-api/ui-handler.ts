@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../adapters/config.js';
 import { createLogger } from '../adapters/logger.js';
+import type { TopicReaderOptions } from '../adapters/topic-reader.js';
 import type { OperatorService } from '../operator/service.js';
 import { createUiApi } from './api.js';
 import { type ApiRequest, type ApiResponse, maxBodyBytes, parseCookies } from './http.js';
@@ -11,13 +12,13 @@ import { createRedriveJobs } from './redrive-jobs.js';
 import type { TopicRole } from './requests.js';
 import type { StaticAssets } from './static-assets.js';
 import { tokenSource } from './token-source.js';
-import type { TopicReaderOptions } from './topic-reader.js';
 
 /*
  * kafkajs and the AWS SDK load on first use, not at import: a cold container that serves the page, a
  * login or a 401 never pays for them (the bench's `cold_init_ms` of the ui bundle measures this).
  */
-const kafkaAdapters = () => Promise.all([import('../adapters/producer.js'), import('./topic-reader.js')]);
+const kafkaAdapters = () =>
+  Promise.all([import('../adapters/producer.js'), import('../adapters/topic-reader.js')]);
 const operatorModules = () =>
   Promise.all([import('../adapters/operator-kafka.js'), import('../operator/service.js')]);
 

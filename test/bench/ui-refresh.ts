@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ensureTopics } from '../../infra/local/broker/index.js';
 import { createLambdaContext } from '../../infra/local/runner/lambda-context.js';
 import { readConfig } from '../../shared/adapters/config.js';
-import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
+import { closeTopicReaders } from '../../shared/adapters/topic-reader.js';
 import { createUiHandler } from '../../shared/ui-api/ui-handler.js';
 import { uiAssets } from '../../ui/generated/assets.js';
 

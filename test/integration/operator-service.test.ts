@@ -304,4 +304,30 @@ describe('operator service against the real broker', () => {
       description: 'the envelope records to be processed',
     });
   });
+
+  it('charts the last hour of records into the topics and samples consumer lag from the broker', async () => {
+    // Prepare
+    const ports = await newPorts();
+    const groupId = `orders-ui-lag-${pipeline.topics.orders}`;
+    const service = createOperatorService(ports, { lagGroups: [{ groupId, topic: pipeline.topics.orders }] });
+    const ordersTotal = Object.values(await ports.endOffsets(pipeline.topics.orders)).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    const dlqTotal = Object.values(await ports.endOffsets(pipeline.topics.dlq)).reduce((a, b) => a + b, 0);
+
+    // Act
+    const rates = await service.rates();
+    const first = await service.lag();
+    const second = await service.lag();
+
+    // Assess
+    const sum = (counts: readonly number[] | undefined) => (counts ?? []).reduce((a, b) => a + b, 0);
+    expect(rates.bucketMs).toBe(60_000);
+    expect(rates.topics[pipeline.topics.orders]).toHaveLength(60);
+    expect(sum(rates.topics[pipeline.topics.orders])).toBe(ordersTotal);
+    expect(sum(rates.topics[pipeline.topics.dlq])).toBe(dlqTotal);
+    expect(first.samples).toHaveLength(1);
+    expect(second.samples.map((sample) => sample.lag)).toEqual([ordersTotal, ordersTotal]);
+  });
 });

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { LocalUi } from '../../infra/local/ui-server.js';
+import { closeTopicReaders } from '../../shared/adapters/topic-reader.js';
 import { RedriveHeader } from '../../shared/contract/headers.js';
 import type { GroupsResponse, ListResponse } from '../../shared/contract/operator.js';
 import { FailureHeader } from '../../shared/domain/failure-headers.js';
 import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
-import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
 import { dlqMessages } from './helpers/dlq-records.js';
 import { createTestKafka } from './helpers/kafka-client.js';
 import { type Pipeline, startPipeline } from './helpers/pipeline.js';

@@ -7,10 +7,10 @@ import {
 } from '../../../shared/adapters/operator-kafka.js';
 import { closeProducer, publishAll } from '../../../shared/adapters/producer.js';
 import { closeTopicReaders, getTopicReader } from '../../../shared/adapters/topic-reader.js';
+import { buildProduceMessage, parseProduceRequest } from '../../../shared/operator/produce.js';
 import { RenderLimits, toMessageView } from '../../../shared/operator/render.js';
 import { createOperatorService } from '../../../shared/operator/service.js';
-import { buildProduceMessage } from '../../../shared/ui-api/operations.js';
-import { parseProduce, topicRoleOf } from '../../../shared/ui-api/requests.js';
+import { topicRoleOf } from '../../../shared/ui-api/requests.js';
 import { brokerStatus } from '../broker/index.js';
 import * as dlq from './dlq.js';
 import { formatMessage } from './format.js';
@@ -114,7 +114,7 @@ const simulateKnobs = () => {
 
 const produce = async (): Promise<void> => {
   const appConfig = await config();
-  const request = parseProduce(
+  const request = parseProduceRequest(
     values.raw
       ? {
           mode: 'raw',

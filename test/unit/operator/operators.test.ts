@@ -4,6 +4,7 @@ import {
   OperatorTokensError,
   operatorForToken,
   parseOperatorTokens,
+  parseTokenStore,
 } from '../../../shared/operator/operators.js';
 
 describe('parseOperatorTokens', () => {
@@ -60,5 +61,17 @@ describe('operatorForToken', () => {
 
     // Assess
     expect(found).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('parseTokenStore', () => {
+  it('reads a stored list as named tokens and a bare stored token as the default operator', () => {
+    // Act
+    const list = parseTokenStore('alice:a1,bob:b2');
+    const legacy = parseTokenStore(' AbC123 \n');
+
+    // Assess
+    expect(list.map((entry) => entry.name)).toEqual(['alice', 'bob']);
+    expect(legacy).toEqual([{ name: DefaultOperatorName, token: 'AbC123' }]);
   });
 });
