@@ -3,7 +3,7 @@ import { OrderValidationError } from '../domain/errors.js';
 import { validateOrder } from '../domain/order-schema.js';
 import { OperatorError, OperatorErrorCode } from '../operator/errors.js';
 import type { OperatorService } from '../operator/service.js';
-import { parseRedriveRequest } from '../operator/validate.js';
+import { parseEditRedriveRequest, parseRedriveRequest } from '../operator/validate.js';
 import type { AuditLogger, SessionRoute, SignedIn } from './api.js';
 import { ApiError, type ApiResponse, json, parseJsonBody } from './http.js';
 import type { RedriveJobs } from './redrive-jobs.js';
@@ -134,13 +134,13 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
           if (error instanceof OrderValidationError) throw new ApiError(400, error.message);
           throw error;
         }
-        const edit = { ...body, record: coordinate(params) };
+        const edit = await call(async () => parseEditRedriveRequest({ ...body, record: coordinate(params) }));
         const service = await deps.service();
         // A job like any redrive: a scan plus a ledger transaction can outlast one request on a busy broker.
         const job = jobs.start(
           {
             selection: { kind: 'records', records: [edit.record] },
-            target: body.target === 'retry' ? 'retry' : 'origin',
+            target: edit.target,
           },
           session.operator,
           (context) => service.editAndRedrive(edit, { operator: { name: session.operator }, ...context }),
