@@ -81,6 +81,12 @@ describe('operator console in Chromium', () => {
     return page;
   };
 
+  /** Ends a case: no CSP violation was reported by any page, and this page's context is closed. */
+  const done = async (page: Page): Promise<void> => {
+    await page.context().close();
+    expect(cspViolations).toEqual([]);
+  };
+
   const groupRow = (page: Page, text: string) => page.locator('#groups-body tr', { hasText: text });
 
   it('opens the groups view: each failure group with its count, reason, message and a trend chart', async () => {
@@ -103,7 +109,7 @@ describe('operator console in Chromium', () => {
     if (process.env.UPDATE_SCREENSHOTS === '1') {
       await page.screenshot({ path: screenshotFile, clip: { x: 0, y: 0, width: 1440, height: 900 } });
     }
-    await page.context().close();
+    await done(page);
   });
 
   it('searches the whole DLQ on the server: the groups narrow to what matches, with true counts', async () => {
@@ -123,7 +129,7 @@ describe('operator console in Chromium', () => {
     await groupRow(page, 'has no stock').click();
     await expect.poll(() => page.textContent('#group-count')).toBe('24 records');
     expect(await page.locator('#group-records tr').count()).toBe(24);
-    await page.context().close();
+    await done(page);
   });
 
   it('picks a group, shows its true count, redrives it with progress and watches it drain', async () => {
@@ -159,7 +165,7 @@ describe('operator console in Chromium', () => {
       timeoutMs: 30_000,
       description: 'the 300 redriven orders processed',
     });
-    await page.context().close();
+    await done(page);
   });
 
   it('edits one record as JSON, refuses an invalid order, and redrives the corrected one', async () => {
@@ -201,7 +207,7 @@ describe('operator console in Chromium', () => {
       timeoutMs: 30_000,
       description: 'the edited order processed',
     });
-    await page.context().close();
+    await done(page);
   });
 
   it('shows a redrive in the history with the name of the operator who ran it', async () => {
@@ -219,6 +225,6 @@ describe('operator console in Chromium', () => {
     await entry.first().waitFor();
     expect(await entry.first().locator('td.operator').textContent()).toBe('bob');
     expect(await entry.first().textContent()).toContain('completed');
-    await page.context().close();
+    await done(page);
   });
 });
