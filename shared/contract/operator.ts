@@ -173,7 +173,10 @@ export interface RedriveResult {
   readonly matched: number;
   /** Re-published by this run. */
   readonly sent: number;
-  /** Found already sent by a killed run (intent recovered from the target topic): not sent again. */
+  /**
+   * Found already sent by a killed run (an intent settled from the target topic) and recorded now;
+   * they are not sent again, and are counted in `alreadyRedriven` too.
+   */
   readonly recovered: number;
   readonly alreadyRedriven: number;
   readonly skipped: readonly SkippedRecord[];

@@ -66,7 +66,9 @@ describe('orders dlq redrive at scale, killed and resumed', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const resume = lastJson<RedriveResult>(resumed.stdout);
     expect(afterResume).toBe(records);
-    expect(resume.sent + resume.recovered + resume.alreadyRedriven).toBe(records);
+    // Records a killed chunk had sent are recovered into the ledger, then left out like any redriven one.
+    expect(resume.sent + resume.alreadyRedriven).toBe(records);
+    expect(resume.recovered).toBeLessThanOrEqual(resume.alreadyRedriven);
     expect(repeated.code, repeated.stderr).toBe(0);
     const repeat = lastJson<RedriveResult>(repeated.stdout);
     expect(repeat.sent).toBe(0);
