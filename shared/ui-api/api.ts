@@ -224,7 +224,8 @@ export const createUiApi = (deps: UiApiDependencies) => {
     if (request.path.startsWith('/api/')) throw new ApiError(404, 'no such route');
     const asset = serveStatic(deps.assets, request.path, request.headers);
     if (asset === undefined) throw new ApiError(404, 'not found');
-    return asset;
+    // HEAD: the same headers, no body.
+    return request.method === 'HEAD' ? { ...asset, body: '' } : asset;
   };
 
   const route = createRouter([

@@ -348,9 +348,14 @@ describe('UI API', () => {
     // Act
     const page = await call('GET', '/', { headers: { 'accept-encoding': 'gzip, br' } });
     const plain = await call('GET', '/');
+    const head = await call('HEAD', '/app.js');
+    const postToPage = await call('POST', '/', { body: {} });
 
     // Assess
     expect(page.headers['content-encoding']).toBe('gzip');
+    expect(head).toMatchObject({ status: 200, body: '' });
+    expect(head.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(postToPage.status).toBe(405);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe');
