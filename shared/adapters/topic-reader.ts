@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { OperatorGroupPrefix } from '../contract/topics.js';
+import { OperatorGroupPrefix, type TopicRole, topicRoles } from '../contract/topics.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import type { TopicReaderPort } from '../ui-api/api.js';
 import { caughtUp, type LogLimits, MessageLog, type PartitionOffsets } from '../ui-api/message-log.js';
-import { type TopicRole, topicRoles } from '../ui-api/requests.js';
 import { type ClientCache, createClientCache } from './client-cache.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
@@ -54,7 +52,7 @@ export const toRecord = (topic: string, partition: number, message: KafkaMessage
   headers: headersOf(message.headers),
 });
 
-export class KafkaTopicReader implements TopicReaderPort {
+export class KafkaTopicReader {
   readonly #logs: Record<TopicRole, MessageLog>;
   readonly #roleOf: Map<string, TopicRole>;
   #starts: Offsets = { orders: {}, retry: {}, dlq: {} };
