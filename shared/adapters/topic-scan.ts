@@ -101,9 +101,14 @@ export const scanTopic = async (
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // Fired for every fetched batch, including one holding only transaction markers or aborted records,
   // which never reach eachBatch: the only reliable way to see that a partition reached its end.
+  //
+  // Only a batch that held records at or after the fetch offset counts (`firstOffset` set): for an empty
+  // fetch kafkajs reports the high watermark as `lastOffset`, which a read-committed fetch stopped at
+  // the last stable offset has not reached, and taking it would end the scan before records it owes.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const span = window[String(payload.partition)];
-    if (span !== undefined && Number(payload.lastOffset) + 1 >= span.to) markDone(payload.partition);
+    if (span === undefined || payload.firstOffset === null || payload.firstOffset === undefined) return;
+    if (Number(payload.lastOffset) + 1 >= span.to) markDone(payload.partition);
   });
   // kafkajs restarts the consumer itself after a retriable crash (e.g. the coordinator still loading).
   consumer.on(consumer.events.CRASH, ({ payload }) => {
