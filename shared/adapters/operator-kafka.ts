@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
@@ -57,7 +56,10 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
   const getLedgerProducer = () => {
     ledgerProducer ??= (async () => {
       const producer = ledgerKafka.producer({
-        transactionalId: `${RedriveTransactionalIdPrefix}${config.clientId}-${randomUUID()}`,
+        // Stable per deployment and ledger: a new writer's InitProducerId aborts a killed writer's open
+        // transaction at once (Kafka's fencing), instead of leaving it to block read-committed ledger
+        // reads until it times out. Two redrives at once therefore fence each other: one fails, resumably.
+        transactionalId: `${RedriveTransactionalIdPrefix}${config.clientId}-${config.ledgerTopic}`,
         transactionTimeout: ledgerTransactionTimeoutMs,
         idempotent: true,
         maxInFlightRequests: 1,
@@ -96,6 +98,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
           .filter((entry) => Number(entry.offset) >= 0)
           .map((entry) => [String(entry.partition), Number(entry.offset)]),
       );
+    },
+    claimWriter: async () => {
+      await getLedgerProducer();
     },
     readLedger: async (from, onEntry) => {
       const summary = await scanTopic(config, { topic: config.ledgerTopic, from }, (record) =>

@@ -44,6 +44,11 @@ export interface OperatorPorts {
    * committed, in offset order per partition. Resolves with the offsets reached, for the next read.
    */
   readLedger(from: Readonly<Offsets>, onEntry: (key: string, value: Buffer | null) => void): Promise<Offsets>;
+  /**
+   * Becomes the ledger's writer before a redrive reads the ledger: fences any earlier writer (a killed
+   * run), whose open transaction is aborted, so the read that follows sees everything committed.
+   */
+  claimWriter(): Promise<void>;
   /** Writes ledger entries (a null entry is a tombstone) atomically, in one Kafka transaction. */
   writeLedger(
     runId: string,

@@ -240,11 +240,13 @@ export const createOperatorService = (
 
   const redrive: OperatorService['redrive'] = async (input, context) => {
     const request = parseRedriveRequest(input);
+    if (!request.dryRun) await ports.claimWriter();
     return runRedrive(ports, await loadLedger(), request, context, runOptions);
   };
 
   const editAndRedrive: OperatorService['editAndRedrive'] = async (input, context) => {
     const request: EditRedriveRequest = parseEditRedriveRequest(input);
+    await ports.claimWriter();
     return runRedrive(
       ports,
       await loadLedger(),
