@@ -31,9 +31,10 @@ const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
+      // Past the API's limit the rest is not kept; what is kept is still over the limit, so the API
+      // answers 413, never a parse error of a cut-off body.
+      if (size <= maxBodyBytes) chunks.push(chunk);
       size += chunk.byteLength;
-      // Past the API's limit the body is not kept; the API answers 413 on the marker size.
-      if (size <= maxBodyBytes + 1) chunks.push(chunk);
     });
     request.on('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)));
     request.on('error', reject);
@@ -140,10 +141,13 @@ export const startLocalUi = async (options: LocalUiOptions): Promise<LocalUi> =>
   }
   return {
     url: `http://${host}:${port}/`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // Running redrive jobs stop, and the operator service's Kafka clients close.
+      await handler.close();
+    },
   };
 };

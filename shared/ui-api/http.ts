@@ -11,6 +11,13 @@ export interface ApiRequest {
   readonly cookies: Readonly<Record<string, string>>;
   /** The decoded body, or undefined when there was none. */
   readonly body: string | undefined;
+  /**
+   * The body's full size in bytes. An adapter may stop reading (and keeping) a body past the limit,
+   * so the size, not the text kept, decides a 413.
+   */
+  readonly bodyBytes?: number;
+  /** The client's address (function URL `requestContext.http.sourceIp`), the key of the login throttle. */
+  readonly sourceIp?: string;
 }
 
 export interface ApiResponse {
@@ -26,6 +33,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** For a 429: when the client may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,6 +43,31 @@ export class ApiError extends Error {
 
 /** Request bodies above this are refused before they are parsed. */
 export const maxBodyBytes = 256 * 1024;
+
+/** Whether a request came over https. Function URLs are https only and say so; the local adapter says http. */
+export const isHttps = (headers: Readonly<Record<string, string | undefined>>): boolean =>
+  (headers['x-forwarded-proto'] ?? 'https') === 'https';
+
+/**
+ * HSTS on responses served over https: a browser that has seen the UI once never again sends its
+ * session cookie over plain http to that host. Not sent over http, where browsers ignore it anyway.
+ */
+export const hstsHeader = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } as const;
+
+/** The request body's size in bytes, as the adapter measured it or from the body kept. */
+export const bodySize = (request: ApiRequest): number =>
+  request.bodyBytes ?? (request.body === undefined ? 0 : Buffer.byteLength(request.body, 'utf8'));
+
+/** Refuses a body over the limit with a message that says so (not a misleading parse error). */
+export const assertBodySize = (request: ApiRequest): void => {
+  const size = bodySize(request);
+  if (size > maxBodyBytes) {
+    throw new ApiError(
+      413,
+      `request body is ${size} bytes; the limit is ${maxBodyBytes} bytes (${maxBodyBytes / 1024} KiB)`,
+    );
+  }
+};
 
 /** Headers on every response. CSP: no inline script, no eval, nothing from another origin, no framing. */
 export const securityHeaders = {
@@ -78,10 +112,8 @@ export const parseCookies = (cookieHeaders: readonly string[]): Record<string, s
 
 /** Parses a JSON body of bounded size, or refuses the request. */
 export const parseJsonBody = (request: ApiRequest): unknown => {
+  assertBodySize(request);
   const body = request.body ?? '';
-  if (Buffer.byteLength(body, 'utf8') > maxBodyBytes) {
-    throw new ApiError(413, `request body exceeds ${maxBodyBytes} bytes`);
-  }
   const type = request.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type)) throw new ApiError(415, 'content-type must be application/json');
   try {

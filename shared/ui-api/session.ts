@@ -6,8 +6,18 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * rotating the token (SSM) ends every session. CSRF uses a token derived from the same session
  * (a signed double-submit): the page holds it in memory and sends it in a header on every write.
  */
-export const SessionCookie = { name: 'orders_session', version: 'v1' } as const;
-export const CsrfHeader = 'x-csrf-token';
+export const SessionCookie = { name: 'orders_session', version: 'v2' } as const;
+
+/**
+ * The cookie's name. Over https it carries the `__Host-` prefix, so browsers accept it only with
+ * Secure, `Path=/` and no Domain: a sibling subdomain or a plain-http page cannot plant or overwrite
+ * it. Browsers refuse a `__Host-` cookie without Secure, and a local http adapter cannot set Secure
+ * cookies, so locally (http://127.0.0.1) the plain name is used; that page is reachable from this
+ * machine only.
+ */
+export const sessionCookieName = (secure: boolean): string =>
+  secure ? `__Host-${SessionCookie.name}` : SessionCookie.name;
+export { CsrfHeader } from '../contract/headers.js';
 
 /** Sessions last eight hours, one operator shift. */
 export const sessionTtlMs = 8 * 60 * 60 * 1000;
@@ -25,28 +35,41 @@ export const deriveSessionKey = (accessToken: string): Buffer =>
 const mac = (key: Buffer, text: string): string => base64url(createHmac('sha256', key).update(text).digest());
 
 export interface Session {
+  /** The operator signed in: logs and the redrive ledger record it. */
+  readonly operator: string;
   readonly nonce: string;
   readonly expiresAt: number;
 }
 
-/** A new session's cookie value: `v1.<expiresAt>.<nonce>.<mac>`. */
-export const signSession = (key: Buffer, now: number, nonce = base64url(randomBytes(16))): string => {
-  const payload = `${SessionCookie.version}.${now + sessionTtlMs}.${nonce}`;
+/** A new session's cookie value: `v2.<expiresAt>.<operator, base64url>.<nonce>.<mac>`. */
+export const signSession = (
+  key: Buffer,
+  now: number,
+  operator: string,
+  nonce = base64url(randomBytes(16)),
+): string => {
+  const payload = `${SessionCookie.version}.${now + sessionTtlMs}.${base64url(Buffer.from(operator))}.${nonce}`;
   return `${payload}.${mac(key, payload)}`;
 };
 
 /** The session a cookie value proves, or undefined when it is malformed, forged or expired. */
 export const verifySession = (key: Buffer, value: string | undefined, now: number): Session | undefined => {
-  if (value === undefined || value.length > 200) return undefined;
+  if (value === undefined || value.length > 300) return undefined;
   const parts = value.split('.');
-  if (parts.length !== 4) return undefined;
-  const [version, expires, nonce, signature] = parts as [string, string, string, string];
-  if (version !== SessionCookie.version || !/^\d{1,15}$/.test(expires) || !/^[\w-]{8,64}$/.test(nonce)) {
+  if (parts.length !== 5) return undefined;
+  const [version, expires, name, nonce, signature] = parts as [string, string, string, string, string];
+  if (
+    version !== SessionCookie.version ||
+    !/^\d{1,15}$/.test(expires) ||
+    !/^[\w-]{1,90}$/.test(name) ||
+    !/^[\w-]{8,64}$/.test(nonce)
+  ) {
     return undefined;
   }
-  if (!safeEqual(signature, mac(key, `${version}.${expires}.${nonce}`))) return undefined;
+  if (!safeEqual(signature, mac(key, `${version}.${expires}.${name}.${nonce}`))) return undefined;
   const expiresAt = Number(expires);
-  return expiresAt > now ? { nonce, expiresAt } : undefined;
+  const operator = Buffer.from(name, 'base64url').toString('utf8');
+  return expiresAt > now ? { operator, nonce, expiresAt } : undefined;
 };
 
 /** The CSRF token bound to a session. */
@@ -56,10 +79,13 @@ export const csrfTokenFor = (key: Buffer, session: Session): string => mac(key, 
 export const verifyCsrf = (key: Buffer, session: Session, header: string | undefined): boolean =>
   header !== undefined && safeEqual(header, csrfTokenFor(key, session));
 
-/** The `Set-Cookie` value of a session: HttpOnly, SameSite=Strict, and Secure unless local over http. */
+/**
+ * The `Set-Cookie` value of a session: HttpOnly, SameSite=Strict, `Path=/` without Domain, and Secure
+ * with the `__Host-` prefix unless local over http.
+ */
 export const sessionCookie = (value: string, options: { secure: boolean; maxAgeSeconds: number }): string =>
   [
-    `${SessionCookie.name}=${value}`,
+    `${sessionCookieName(options.secure)}=${value}`,
     'Path=/',
     'HttpOnly',
     'SameSite=Strict',

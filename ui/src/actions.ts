@@ -1,7 +1,10 @@
+import type { RedriveRequest } from '../../shared/contract/operator.js';
+import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
 import { api } from './api-client.js';
 import { byId } from './dom.js';
+import { followJob } from './job-client.js';
 import { view } from './tables.js';
-import { describeRedrive, parseHeaderLines, parseItems, type RedriveResult } from './view-model.js';
+import { describeRedrive, parseHeaderLines, parseItems } from './view-model.js';
 
 export const produce = async (form: HTMLFormElement): Promise<void> => {
   const data = new FormData(form);
@@ -72,16 +75,21 @@ export const redrive = async (form: HTMLFormElement, mode: 'selected' | 'all'): 
     return;
   }
   try {
-    const response = await api<RedriveResult>('/api/redrive', {
-      method: 'POST',
-      body: {
-        target: String(data.get('target')),
-        dryRun: data.get('dryRun') !== null,
-        force: data.get('force') !== null,
-        ...(mode === 'all' ? { all: true, filter } : { records }),
-      },
-    });
+    // A job like every UI redrive, so a large "all matching" never outlasts one request.
+    const request: RedriveRequest = {
+      selection: mode === 'all' ? { kind: 'filter', filter } : { kind: 'records', records },
+      target: String(data.get('target')) === 'retry' ? 'retry' : 'origin',
+      dryRun: data.get('dryRun') !== null,
+      force: data.get('force') !== null,
+    };
     result.className = 'muted';
+    result.textContent = 'redriving…';
+    const job = await followJob(
+      await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request }),
+      () => undefined,
+    );
+    if (job.result === undefined) throw new Error(job.error ?? `redrive ${job.state}`);
+    const response = job.result;
     result.textContent = describeRedrive(response);
     if (!response.dryRun) {
       view.selected.clear();

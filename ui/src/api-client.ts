@@ -1,3 +1,5 @@
+import { CsrfHeader } from '../../shared/contract/headers.js';
+
 /** The UI API over fetch: same-origin cookies, and the session's CSRF token on every POST. */
 
 export class Unauthorized extends Error {}
@@ -12,7 +14,7 @@ export const api = async <T>(path: string, init: { method?: string; body?: unkno
   const headers: Record<string, string> = {};
   if (init.method === 'POST') {
     headers['content-type'] = 'application/json';
-    headers['x-csrf-token'] = csrfToken;
+    headers[CsrfHeader] = csrfToken;
   }
   const response = await fetch(path, {
     method: init.method ?? 'GET',

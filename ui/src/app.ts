@@ -1,10 +1,19 @@
 import { newOrderId, produce, redrive } from './actions.js';
 import { api, setCsrfToken, Unauthorized } from './api-client.js';
+import { refreshLag, refreshRates } from './charts-panel.js';
 import { byId, type Role } from './dom.js';
+import { submitEdit } from './edit.js';
+import { applySearch, moreGroupRecords, refreshGroups } from './groups.js';
+import { refreshHistory } from './history.js';
+import { cancelRedrive, redriveGroup } from './redrive-job.js';
 import { poll, refreshStats, setTopicNames } from './tables.js';
 
 const pollMs = 700;
 const statsMs = 2_000;
+// Groups and history scan the DLQ and the ledger on the server: refreshed less often than the tail.
+const groupsMs = 5_000;
+const ratesMs = 30_000;
+const lagMs = 5_000;
 
 let polling = false;
 
@@ -32,14 +41,25 @@ const loop = (task: () => Promise<void>, everyMs: number): void => {
   void run();
 };
 
-const start = (session: { csrfToken: string; topics: Record<Role, string> }): void => {
+interface SessionInfo {
+  csrfToken: string;
+  operator: string;
+  topics: Record<Role, string>;
+}
+
+const start = (session: SessionInfo): void => {
   setCsrfToken(session.csrfToken);
   setTopicNames(session.topics);
+  byId('operator').textContent = `signed in as ${session.operator}`;
   show(true);
   if (polling) return;
   polling = true;
   loop(poll, pollMs);
   loop(refreshStats, statsMs);
+  loop(refreshGroups, groupsMs);
+  loop(refreshHistory, groupsMs);
+  loop(refreshRates, ratesMs);
+  loop(refreshLag, lagMs);
 };
 
 const init = async (): Promise<void> => {
@@ -68,7 +88,7 @@ const init = async (): Promise<void> => {
   byId<HTMLFormElement>('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const token = byId<HTMLInputElement>('token');
-    api<{ csrfToken: string; topics: Record<Role, string> }>('/api/login', {
+    api<SessionInfo>('/api/login', {
       method: 'POST',
       body: { token: token.value },
     })
@@ -80,6 +100,23 @@ const init = async (): Promise<void> => {
       .catch((error: unknown) => {
         byId('login-error').textContent = error instanceof Error ? error.message : String(error);
       });
+  });
+  const groupForm = byId<HTMLFormElement>('group-redrive-form');
+  groupForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void redriveGroup(groupForm);
+  });
+  byId('redrive-cancel').addEventListener('click', () => void cancelRedrive());
+  const searchForm = byId<HTMLFormElement>('search-form');
+  searchForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void applySearch(searchForm);
+  });
+  byId('group-more').addEventListener('click', () => void moreGroupRecords());
+  const editForm = byId<HTMLFormElement>('edit-form');
+  editForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void submitEdit(editForm);
   });
   byId('logout').addEventListener('click', () => {
     void api('/api/logout', { method: 'POST', body: {} }).finally(() => {

@@ -1,8 +1,10 @@
 // Every piece of message content goes into the page through textContent or a form value, never as
 // markup: a record is operator-visible attacker input. The CSP forbids inline script on top of that.
 
-export type Role = 'orders' | 'retry' | 'dlq';
-export const roles: Role[] = ['orders', 'retry', 'dlq'];
+import { type TopicRole, topicRoles } from '../../shared/contract/topics.js';
+
+export type Role = TopicRole;
+export const roles: readonly Role[] = topicRoles;
 
 export const byId = <T extends HTMLElement>(id: string): T => {
   const found = document.getElementById(id);

@@ -1,4 +1,4 @@
-import type { MessageView } from '../../shared/ui-api/render.js';
+import type { MessageView } from '../../shared/contract/views.js';
 import { api } from './api-client.js';
 import { byId, cell, el, type Role, roles, table, tag } from './dom.js';
 import { clock, keyText, maxRowsPerTopic, mergeNewest, preview, rowId } from './view-model.js';

@@ -1,4 +1,5 @@
-import type { MessageView } from '../../shared/ui-api/render.js';
+import type { RedriveResult } from '../../shared/contract/operator.js';
+import type { MessageView } from '../../shared/contract/views.js';
 
 /** Rows the browser keeps per topic; older rows are dropped so a long session stays small. */
 export const maxRowsPerTopic = 200;
@@ -77,31 +78,21 @@ export const parseHeaderLines = (text: string): Record<string, string> => {
   return headers;
 };
 
-/** What `POST /api/redrive` answers. */
-export interface RedriveResult {
-  readonly dryRun: boolean;
-  readonly published: number;
-  readonly scanned: number;
-  readonly window: Readonly<Record<string, { readonly from: number; readonly to: number }>>;
-  readonly planned: readonly unknown[];
-  readonly skipped: ReadonlyArray<{ readonly from: string; readonly reason: string }>;
-  readonly alreadyRedriven: ReadonlyArray<{ readonly from: string; readonly to: string }>;
-}
-
 /** One status line for a redrive: what was (or would be) sent, what was left alone, what was looked at. */
 export const describeRedrive = (result: RedriveResult): string => {
   const parts = [
-    result.dryRun ? `dry run: would redrive ${result.planned.length}` : `redrove ${result.published}`,
+    result.dryRun ? `dry run: would redrive ${result.planned.length}` : `redrove ${result.sent}`,
   ];
-  if (result.alreadyRedriven.length > 0) {
-    parts.push(`already redriven ${result.alreadyRedriven.length} (tick "again" to resend)`);
+  if (result.recovered > 0) parts.push(`${result.recovered} found sent by an interrupted run`);
+  if (result.alreadyRedriven > 0) {
+    parts.push(`already redriven ${result.alreadyRedriven} (tick "again" to resend)`);
   }
   if (result.skipped.length > 0) {
     parts.push(`skipped ${result.skipped.length}: ${result.skipped[0]?.reason}`);
   }
-  const spans = Object.entries(result.window)
-    .map(([partition, span]) => `p${partition} ${span.from}–${span.to}`)
-    .join(', ');
-  parts.push(`scanned the latest ${result.scanned} DLQ records held${spans ? ` (${spans})` : ''}`);
+  // The whole retained DLQ is scanned now, not a buffer: "the latest N held" is all the topic holds.
+  parts.push(
+    `scanned the latest ${result.scanned} DLQ records held (the whole retained DLQ), ${result.matched} matching`,
+  );
   return parts.join('; ');
 };

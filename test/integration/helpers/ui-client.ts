@@ -1,10 +1,17 @@
+import { ensureTopics } from '../../../infra/local/broker/index.js';
 import { type LocalUi, startLocalUi } from '../../../infra/local/ui-server.js';
+import { createTestKafka } from './kafka-client.js';
 import type { Pipeline } from './pipeline.js';
 
-/** Starts the local UI server against a test pipeline, with the lag of its two consumer groups. */
-export const startUiFor = (pipeline: Pipeline, accessToken: string): Promise<LocalUi> => {
+/**
+ * Starts the local UI server against a test pipeline, with the lag of its two consumer groups and
+ * the pipeline's own redrive ledger topic (created compacted, deleted again on stop).
+ */
+export const startUiFor = async (pipeline: Pipeline, accessToken: string): Promise<LocalUi> => {
   const id = pipeline.topics.orders.replace(/^orders-/, '').replace(/\.v1$/, '');
-  return startLocalUi({
+  const brokers = pipeline.config.brokers.join(',');
+  await ensureTopics(brokers, { topics: [pipeline.config.ledgerTopic], partitions: 3 });
+  const ui = await startLocalUi({
     accessToken,
     port: 0,
     config: pipeline.config,
@@ -13,6 +20,19 @@ export const startUiFor = (pipeline: Pipeline, accessToken: string): Promise<Loc
       { groupId: `orders-retry-consumer-${id}`, role: 'retry' },
     ],
   });
+  return {
+    url: ui.url,
+    stop: async () => {
+      await ui.stop();
+      const admin = createTestKafka(brokers, { clientId: 'ui-cleanup', quiet: true }).admin();
+      try {
+        await admin.connect();
+        await admin.deleteTopics({ topics: [pipeline.config.ledgerTopic] });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
 };
 
 export interface MessageViewJson {

@@ -1,17 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { RedriveRequest, RedriveResult } from '../../../shared/contract/operator.js';
 import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
+import type { OperatorService, RunContext } from '../../../shared/operator/service.js';
 import { createUiApi, type TopicReaderPort } from '../../../shared/ui-api/api.js';
 import type { ApiRequest, ApiResponse } from '../../../shared/ui-api/http.js';
 import { MessageLog } from '../../../shared/ui-api/message-log.js';
 import type { TopicRole } from '../../../shared/ui-api/requests.js';
 import { uiAssets } from '../../../ui/generated/assets.js';
 import { consumedRecord, T0, topics } from '../helpers/records.js';
-import { dlqRecord } from './fixtures.js';
 
 const host = 'ui.example';
 const origin = `https://${host}`;
 
-const setup = () => {
+const setup = (secret = 'token-123') => {
   const logs: Record<TopicRole, MessageLog> = {
     orders: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
     retry: new MessageLog({ maxRecords: 10, maxBytes: 1_000_000 }),
@@ -30,12 +31,31 @@ const setup = () => {
   const publish = vi.fn(async (messages: readonly OutboundMessage[]) => {
     published.push(...messages);
   });
+  const redrive = vi.fn(
+    async (request: unknown, context: RunContext): Promise<RedriveResult> => ({
+      runId: 'run-1',
+      generation: 1,
+      dryRun: (request as RedriveRequest).dryRun ?? false,
+      cancelled: false,
+      target: 'origin',
+      scanned: 1,
+      matched: 1,
+      sent: (request as RedriveRequest).dryRun ? 0 : 1,
+      recovered: 0,
+      alreadyRedriven: 0,
+      skipped: [],
+      planned: [],
+      ...(context.operator.name === '' ? { cancelled: true } : {}),
+    }),
+  );
+  const service = { redrive } as unknown as OperatorService;
   const api = createUiApi({
     topics,
+    service: async () => service,
     reader: async () => reader,
     stats: async () => ({ ok: true }),
     publish,
-    accessToken: async () => 'token-123',
+    accessToken: async () => secret,
     secureCookies: true,
     assets: uiAssets,
     now: () => T0,
@@ -44,10 +64,18 @@ const setup = () => {
   const call = (
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; cookies?: Record<string, string> } = {},
+    options: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      cookies?: Record<string, string>;
+      sourceIp?: string;
+      bodyBytes?: number;
+    } = {},
   ): Promise<ApiResponse> => {
     const [pathname = '', query = ''] = path.split('?');
     const request: ApiRequest = {
+      sourceIp: options.sourceIp ?? '198.51.100.7',
+      ...(options.bodyBytes === undefined ? {} : { bodyBytes: options.bodyBytes }),
       method,
       path: pathname,
       query: new URLSearchParams(query),
@@ -69,11 +97,12 @@ const setup = () => {
   const login = async () => {
     const response = await call('POST', '/api/login', { body: { token: 'token-123' } });
     const cookie = response.cookies?.[0] ?? '';
+    const name = cookie.slice(0, cookie.indexOf('='));
     const value = cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';'));
     const { csrfToken } = JSON.parse(String(response.body)) as { csrfToken: string };
-    return { cookies: { orders_session: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
+    return { cookies: { [name]: value }, headers: { 'x-csrf-token': csrfToken }, cookie };
   };
-  return { logs, call, login, publish, published, refresh };
+  return { logs, call, login, publish, published, refresh, redrive };
 };
 
 const bodyOf = (response: ApiResponse) => JSON.parse(String(response.body)) as Record<string, unknown>;
@@ -109,8 +138,9 @@ describe('UI API', () => {
     expect(wrong.cookies).toBeUndefined();
     expect(right.status).toBe(200);
     expect(right.cookies?.[0]).toMatch(
-      /^orders_session=v1\.[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/,
+      /^__Host-orders_session=v2\.[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/,
     );
+    expect(bodyOf(right).operator).toBe('operator');
     expect(String(right.body)).not.toContain('token-123');
   });
 
@@ -161,7 +191,79 @@ describe('UI API', () => {
     // Assess
     expect(responses.map((r) => r.status)).toEqual([400, 400, 413, 415, 400, 400, 404, 404]);
     expect(bodyOf(responses[0] as ApiResponse).error).toMatch(/^invalid order: amount/);
+    expect(bodyOf(responses[2] as ApiResponse).error).toBe(
+      'request body is 307200 bytes; the limit is 262144 bytes (256 KiB)',
+    );
     expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('answers 413 on the declared size of a body the adapter stopped reading, before any parsing', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const response = await call('POST', '/api/login', {
+      body: '{"token":"tok',
+      bodyBytes: 1_048_576,
+    });
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(bodyOf(response).error).toMatch(/^request body is 1048576 bytes; the limit is 262144 bytes/);
+  });
+
+  it('throttles repeated failed sign-ins from one client with 429, even with the right token', async () => {
+    // Prepare
+    const { call } = setup();
+    const wrong = () => call('POST', '/api/login', { body: { token: 'guess' } });
+
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await wrong()).status);
+    const right = await call('POST', '/api/login', { body: { token: 'token-123' } });
+    const otherClient = await call('POST', '/api/login', {
+      body: { token: 'token-123' },
+      sourceIp: '203.0.113.9',
+    });
+
+    // Assess
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect(right.status).toBe(429);
+    expect(right.headers['retry-after']).toBe('300');
+    expect(bodyOf(right).error).toMatch(/too many failed sign-ins/);
+    expect(right.cookies).toBeUndefined();
+    expect(otherClient.status).toBe(200);
+  });
+
+  it('names the operator of a named token in the session', async () => {
+    // Prepare
+    const { call } = setup('alice:token-alice, bob:token-bob');
+
+    // Act
+    const login = await call('POST', '/api/login', { body: { token: 'token-bob' } });
+    const cookie = login.cookies?.[0] ?? '';
+    const session = await call('GET', '/api/session', {
+      cookies: {
+        [cookie.slice(0, cookie.indexOf('='))]: cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')),
+      },
+    });
+
+    // Assess
+    expect(bodyOf(login).operator).toBe('bob');
+    expect(bodyOf(session).operator).toBe('bob');
+  });
+
+  it('sends HSTS over https only', async () => {
+    // Prepare
+    const { call } = setup();
+
+    // Act
+    const https = await call('GET', '/');
+    const http = await call('GET', '/', { headers: { 'x-forwarded-proto': 'http' } });
+
+    // Assess
+    expect(https.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(http.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('produces a valid order and lists records newer than the cursor only', async () => {
@@ -192,40 +294,51 @@ describe('UI API', () => {
     expect(offsets(third)).toEqual([]);
   });
 
-  it('redrives selected DLQ records, or only plans them in a dry run', async () => {
+  it('redrives selected or matching DLQ records through the operator service, as the signed-in operator', async () => {
     // Prepare
-    const { call, login, logs, published, refresh } = setup();
-    const session = await login();
-    logs.dlq.add(dlqRecord(4));
-    refresh.mockClear();
+    const { call, redrive } = setup('alice:token-alice');
+    const response = await call('POST', '/api/login', { body: { token: 'token-alice' } });
+    const cookie = response.cookies?.[0] ?? '';
+    const session = {
+      cookies: {
+        [cookie.slice(0, cookie.indexOf('='))]: cookie.slice(cookie.indexOf('=') + 1, cookie.indexOf(';')),
+      },
+      headers: { 'x-csrf-token': String(bodyOf(response).csrfToken) },
+    };
 
     // Act
-    const dry = bodyOf(
-      await call('POST', '/api/redrive', {
-        ...session,
-        body: { target: 'origin', dryRun: true, records: [{ partition: 0, offset: 4 }] },
-      }),
-    );
-    const afterDry = published.length;
-    const real = bodyOf(
-      await call('POST', '/api/redrive', { ...session, body: { target: 'origin', all: true } }),
-    );
+    const dry = await call('POST', '/api/redrive', {
+      ...session,
+      body: { target: 'origin', dryRun: true, records: [{ partition: 0, offset: 4 }] },
+    });
+    const all = await call('POST', '/api/redrive', {
+      ...session,
+      body: { target: 'retry', all: true, filter: { reason: 'permanent-failure' } },
+    });
 
     // Assess
-    expect(dry).toMatchObject({
-      dryRun: true,
-      published: 0,
-      planned: [{ from: 'orders.dlq:0:4', to: topics.orders }],
-    });
-    expect(refresh).toHaveBeenCalledTimes(2);
-    expect(afterDry).toBe(0);
-    expect(real).toMatchObject({
-      dryRun: false,
-      published: 1,
-      scanned: 1,
-      window: { '0': { from: 4, to: 4 } },
-    });
-    expect(published[0]?.topic).toBe(topics.orders);
+    expect([dry.status, all.status]).toEqual([200, 200]);
+    expect(bodyOf(dry)).toMatchObject({ dryRun: true, sent: 0 });
+    expect(redrive.mock.calls.map(([request, context]) => [request, context.operator.name])).toEqual([
+      [
+        {
+          selection: { kind: 'records', records: [{ partition: 0, offset: 4 }] },
+          target: 'origin',
+          dryRun: true,
+          force: false,
+        },
+        'alice',
+      ],
+      [
+        {
+          selection: { kind: 'filter', filter: { reason: 'permanent-failure' } },
+          target: 'retry',
+          dryRun: false,
+          force: false,
+        },
+        'alice',
+      ],
+    ]);
   });
 
   it('serves the page gzipped with a strict CSP and without inline script', async () => {
@@ -235,9 +348,14 @@ describe('UI API', () => {
     // Act
     const page = await call('GET', '/', { headers: { 'accept-encoding': 'gzip, br' } });
     const plain = await call('GET', '/');
+    const head = await call('HEAD', '/app.js');
+    const postToPage = await call('POST', '/', { body: {} });
 
     // Assess
     expect(page.headers['content-encoding']).toBe('gzip');
+    expect(head).toMatchObject({ status: 200, body: '' });
+    expect(head.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(postToPage.status).toBe(405);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe');

@@ -30,4 +30,26 @@ describe('UI build artefacts', () => {
       sources.map((source) => source.consumerGroupId).sort(),
     );
   });
+
+  it('builds a page under 100 KB gzip whose script never writes markup and whose markup has no inline style or script', () => {
+    // Prepare
+    const text = (name: string) =>
+      gunzipSync(Buffer.from(uiAssets[name]?.gzipBase64 ?? '', 'base64')).toString('utf8');
+    const gzipBytes = Object.values(uiAssets).reduce(
+      (sum, asset) => sum + Buffer.from(asset.gzipBase64, 'base64').byteLength,
+      0,
+    );
+
+    // Act
+    const script = text('/app.js');
+    const page = text('/');
+
+    // Assess
+    expect(gzipBytes).toBeLessThan(100 * 1024);
+    expect(script).not.toMatch(
+      /\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
+    );
+    expect(page).not.toMatch(/\sstyle=|\son[a-z]+=|<script>/);
+    expect(text('/styles.css')).toContain('.u-legend');
+  });
 });

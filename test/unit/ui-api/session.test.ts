@@ -17,26 +17,28 @@ const now = 1_750_000_000_000;
 describe('session cookies', () => {
   it('verifies a session it signed until it expires', () => {
     // Prepare
-    const value = signSession(key, now, 'nonce-0123456789');
+    const value = signSession(key, now, 'alice', 'nonce-0123456789');
 
     // Act
     const fresh = verifySession(key, value, now + 1_000);
     const expired = verifySession(key, value, now + sessionTtlMs);
 
     // Assess
-    expect(fresh).toEqual({ nonce: 'nonce-0123456789', expiresAt: now + sessionTtlMs });
+    expect(fresh).toEqual({ operator: 'alice', nonce: 'nonce-0123456789', expiresAt: now + sessionTtlMs });
     expect(expired).toBeUndefined();
   });
 
   it('rejects a tampered, malformed or foreign-key cookie', () => {
     // Prepare
-    const value = signSession(key, now);
-    const [version, expires, nonce, mac] = value.split('.');
-    const longer = `${version}.${Number(expires) + 1_000_000}.${nonce}.${mac}`;
+    const value = signSession(key, now, 'alice');
+    const [version, expires, name, nonce, mac] = value.split('.');
+    const longer = `${version}.${Number(expires) + 1_000_000}.${name}.${nonce}.${mac}`;
+    const renamed = `${version}.${expires}.${Buffer.from('root').toString('base64url')}.${nonce}.${mac}`;
 
     // Act
     const results = [
       verifySession(key, longer, now),
+      verifySession(key, renamed, now),
       verifySession(key, `${value}x`, now),
       verifySession(key, 'v1.1.2', now),
       verifySession(key, undefined, now),
@@ -44,34 +46,35 @@ describe('session cookies', () => {
     ];
 
     // Assess
-    expect(results).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(results).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('never puts the token itself into the cookie', () => {
     // Act
-    const value = signSession(key, now);
+    const value = signSession(key, now, 'alice');
 
     // Assess
     expect(value).not.toContain('the-access-token');
     expect(key.toString('utf8')).not.toContain('the-access-token');
   });
 
-  it('marks the cookie HttpOnly and SameSite=Strict, and Secure when asked', () => {
+  it('marks the cookie HttpOnly and SameSite=Strict, and Secure with the __Host- prefix when asked', () => {
     // Act
     const secure = sessionCookie('v', { secure: true, maxAgeSeconds: 60 });
     const local = sessionCookie('v', { secure: false, maxAgeSeconds: 60 });
 
     // Assess
-    expect(secure).toBe('orders_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
-    expect(local).not.toContain('Secure');
+    expect(secure).toBe('__Host-orders_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
+    expect(secure).not.toContain('Domain');
+    expect(local).toBe('orders_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age=60');
   });
 });
 
 describe('CSRF and origin checks', () => {
   it('accepts only the CSRF token bound to the session', () => {
     // Prepare
-    const session = { nonce: 'nonce-aaaaaaaa', expiresAt: now + 1 };
-    const other = { nonce: 'nonce-bbbbbbbb', expiresAt: now + 1 };
+    const session = { operator: 'alice', nonce: 'nonce-aaaaaaaa', expiresAt: now + 1 };
+    const other = { operator: 'alice', nonce: 'nonce-bbbbbbbb', expiresAt: now + 1 };
 
     // Act & Assess
     expect(verifyCsrf(key, session, csrfTokenFor(key, session))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageView } from '../../../shared/ui-api/render.js';
+import type { MessageView } from '../../../shared/contract/views.js';
 import {
   describeRedrive,
   mergeNewest,
@@ -56,18 +56,23 @@ describe('browser view model', () => {
   it('says what a redrive sent, what it left alone and how much of the DLQ it scanned', () => {
     // Act
     const text = describeRedrive({
+      runId: 'run-1',
+      generation: 1,
       dryRun: false,
-      published: 1,
+      cancelled: false,
+      target: 'origin',
       scanned: 7,
-      window: { '0': { from: 3, to: 9 } },
-      planned: [{}],
+      matched: 2,
+      sent: 1,
+      recovered: 0,
+      alreadyRedriven: 1,
       skipped: [],
-      alreadyRedriven: [{ from: 'orders.dlq:0:4', to: 'orders.v1:0:12' }],
+      planned: [],
     });
 
     // Assess
     expect(text).toContain('redrove 1');
     expect(text).toContain('already redriven 1');
-    expect(text).toContain('scanned the latest 7 DLQ records held (p0 3–9)');
+    expect(text).toContain('scanned the latest 7 DLQ records held (the whole retained DLQ), 2 matching');
   });
 });

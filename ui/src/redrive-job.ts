@@ -1,0 +1,67 @@
+import type { RedriveRequest } from '../../shared/contract/operator.js';
+import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
+import { api } from './api-client.js';
+import { jobStatus } from './console-view.js';
+import { byId } from './dom.js';
+import { groupsView, refreshGroups, reloadGroupRecords } from './groups.js';
+import { refreshHistory } from './history.js';
+import { followJob } from './job-client.js';
+
+let current: RedriveJobView | undefined;
+
+const show = (job: RedriveJobView): void => {
+  const status = jobStatus(job);
+  byId('redrive-job').hidden = false;
+  byId<HTMLProgressElement>('redrive-progress').value = status.fraction;
+  byId('redrive-status').textContent = status.text;
+  byId('redrive-status').dataset.state = job.state;
+  byId<HTMLButtonElement>('redrive-cancel').disabled = job.state !== 'running';
+};
+
+/** Starts a redrive of the selected group and follows it until it ends. */
+export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
+  const group = groupsView.selected;
+  if (group === undefined) return;
+  const data = new FormData(form);
+  const force = data.get('force') !== null;
+  if (
+    force &&
+    !window.confirm(`FORCE: redrive ${group.count} records again, including those already redriven?`)
+  )
+    return;
+  const request: RedriveRequest = {
+    selection: {
+      kind: 'group',
+      fingerprint: group.fingerprint,
+      ...(Object.keys(groupsView.filter).length > 0 ? { filter: groupsView.filter } : {}),
+    },
+    target: String(data.get('target')) === 'retry' ? 'retry' : 'origin',
+    dryRun: data.get('dryRun') !== null,
+    force,
+    ...(Number(data.get('rate')) > 0 ? { ratePerSecond: Number(data.get('rate')) } : {}),
+  };
+  byId<HTMLButtonElement>('group-redrive').disabled = true;
+  try {
+    const job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
+    current = job;
+    await followJob(job, show);
+  } catch (error) {
+    byId('redrive-job').hidden = false;
+    byId('redrive-status').textContent = error instanceof Error ? error.message : String(error);
+    byId('redrive-status').dataset.state = 'failed';
+  } finally {
+    byId<HTMLButtonElement>('group-redrive').disabled = false;
+    current = undefined;
+  }
+  await Promise.allSettled([refreshGroups(), reloadGroupRecords(), refreshHistory()]);
+};
+
+export const cancelRedrive = async (): Promise<void> => {
+  if (current === undefined) return;
+  show(
+    await api<RedriveJobView>(`/api/dlq/redrives/${encodeURIComponent(current.id)}/cancel`, {
+      method: 'POST',
+      body: {},
+    }),
+  );
+};
