@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedriveProgress, RedriveRequest, RedriveResult } from '../contract/operator.js';
-import { JobState, type RedriveJobView } from './job-view.js';
+import { JobState, type RedriveJobView } from '../contract/redrive-job.js';
 
 /*
  * A bulk redrive from the UI runs as a job in the container that started it: the POST returns at

@@ -1,5 +1,5 @@
 import type { RedriveRequest } from '../../shared/contract/operator.js';
-import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
+import type { RedriveJobView } from '../../shared/contract/redrive-job.js';
 import { api } from './api-client.js';
 import { byId } from './dom.js';
 import { followJob } from './job-client.js';

@@ -1,6 +1,6 @@
 import type { FailureGroup, HistoryEntry, RedriveSelection } from '../../shared/contract/operator.js';
+import type { RedriveJobView } from '../../shared/contract/redrive-job.js';
 import type { MessageView } from '../../shared/contract/views.js';
-import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
 
 /** Pure text for the console's views: unit-tested, no DOM. */
 

@@ -1,5 +1,5 @@
+import type { RedriveJobView } from '../../shared/contract/redrive-job.js';
 import type { MessageView } from '../../shared/contract/views.js';
-import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
 import { api } from './api-client.js';
 import { editableValue, parseEditedValue } from './console-view.js';
 import { byId } from './dom.js';

@@ -1,4 +1,4 @@
-import type { RedriveJobView } from '../../shared/ui-api/job-view.js';
+import type { RedriveJobView } from '../../shared/contract/redrive-job.js';
 import { api } from './api-client.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../../shared/contract/operator.js';
-import type { RedriveJobView } from '../../../shared/ui-api/job-view.js';
+import type { RedriveJobView } from '../../../shared/contract/redrive-job.js';
 import {
   describeRun,
   describeSelection,

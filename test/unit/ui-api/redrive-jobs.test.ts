@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RedriveProgress, RedriveRequest, RedriveResult } from '../../../shared/contract/operator.js';
-import { JobState } from '../../../shared/ui-api/job-view.js';
+import { JobState } from '../../../shared/contract/redrive-job.js';
 import { createRedriveJobs } from '../../../shared/ui-api/redrive-jobs.js';
 
 const request: RedriveRequest = { selection: { kind: 'group', fingerprint: 'fp-1' }, target: 'origin' };

@@ -1,4 +1,4 @@
-import type { RedriveProgress, RedriveRequest, RedriveResult } from '../contract/operator.js';
+import type { RedriveProgress, RedriveRequest, RedriveResult } from './operator.js';
 
 /** The API's view of a UI redrive job (no Node imports: the browser imports it). */
 export const JobState = {
