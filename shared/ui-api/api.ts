@@ -1,6 +1,7 @@
 import type { RedriveRequest as ServiceRedriveRequest } from '../contract/operator.js';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { Topics } from '../domain/topics.js';
+import { RenderLimits, toMessageView } from '../operator/render.js';
 import type { OperatorService } from '../operator/service.js';
 import { createAuth } from './auth.js';
 import {
@@ -18,7 +19,6 @@ import { createLoginThrottle, type LoginThrottle } from './login-throttle.js';
 import type { MessageLog, PartitionOffsets } from './message-log.js';
 import { buildProduceMessage } from './operations.js';
 import { call } from './operator-routes.js';
-import { RenderLimits, toMessageView } from './render.js';
 import {
   type Cursor,
   decodeCursor,

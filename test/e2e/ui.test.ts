@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalUi } from '../../infra/local/ui-server.js';
-import { closeTopicReaders } from '../../shared/ui-api/topic-reader.js';
+import { closeTopicReaders } from '../../shared/adapters/topic-reader.js';
 import { orderMessage, type Pipeline, startPipeline } from '../integration/helpers/pipeline.js';
 import { startUiFor } from '../integration/helpers/ui-client.js';
 import { waitFor } from '../integration/helpers/wait-for.js';

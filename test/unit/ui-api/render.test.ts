@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hexDump, renderBytes, toMessageView } from '../../../shared/ui-api/render.js';
+import { hexDump, renderBytes, toMessageView } from '../../../shared/operator/render.js';
 import { T0, topics } from '../helpers/records.js';
 import { dlqRecord } from './fixtures.js';
 
