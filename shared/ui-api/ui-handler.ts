@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type AppConfig, getConfig } from '../adapters/config.js';
 import { createLogger } from '../adapters/logger.js';
 import type { TopicReaderOptions } from '../adapters/topic-reader.js';
+import { ConsumerGroups } from '../contract/topics.js';
 import type { OperatorService } from '../operator/service.js';
 import { createUiApi } from './api.js';
 import { type ApiRequest, type ApiResponse, maxBodyBytes, parseCookies } from './http.js';
@@ -24,8 +25,8 @@ const operatorModules = () =>
 
 /** The consumer groups whose lag the UI shows: the `consumerGroupId`s of serverless.yml. */
 export const defaultConsumerGroups = [
-  { groupId: 'orders-main-consumer', role: 'orders' },
-  { groupId: 'orders-retry-consumer', role: 'retry' },
+  { groupId: ConsumerGroups.main, role: 'orders' },
+  { groupId: ConsumerGroups.retry, role: 'retry' },
 ] as const satisfies ReadonlyArray<{ groupId: string; role: TopicRole }>;
 
 export interface UiHandlerOptions {

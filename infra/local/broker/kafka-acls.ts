@@ -6,6 +6,8 @@
  * Operation semantics: https://kafka.apache.org/documentation/#operations_resources_and_protocols
  */
 
+import { ConsumerGroups } from '../../../shared/contract/topics.js';
+
 /** The SCRAM-SHA-512 users. `orders-admin` is the only super user, so it has no ACLs of its own. */
 export const KafkaUser = {
   esm: 'orders-esm',
@@ -66,7 +68,7 @@ export const CONTRACT_ACL_NAMES = {
     dlq: 'orders.dlq',
     redrives: 'orders.dlq.redrives',
   },
-  consumerGroups: { main: 'orders-main-consumer', retry: 'orders-retry-consumer' },
+  consumerGroups: ConsumerGroups,
   uiGroupPrefix: 'orders-ui-',
   redriveTransactionPrefix: 'orders-redrive-',
 } as const satisfies AclNames;
