@@ -1,3 +1,4 @@
+import { defaultProcessingConcurrency } from '../domain/processing-concurrency.js';
 import { assertValidRetryPolicy, defaultRetryPolicy, type RetryPolicy } from '../domain/retry-policy.js';
 import { defaultTopics, type Topics } from '../domain/topics.js';
 import { type Env, integer, oneOf, optionalString } from './env.js';
@@ -38,7 +39,7 @@ const defaults = {
   brokers: 'localhost:9092',
   clientId: 'orders-dlq',
   securityProtocol: SecurityProtocol.plaintext,
-  processingConcurrency: 16,
+  processingConcurrency: defaultProcessingConcurrency,
 } as const satisfies {
   brokers: string;
   clientId: string;

@@ -5,6 +5,7 @@ import { type OutboundMessage, originOf, routeFailure } from '../domain/failure-
 import type { ConsumedRecord } from '../domain/kafka-event.js';
 import { type Order, parseOrderValue } from '../domain/order-schema.js';
 import type { ProcessingContext, ProcessOrder } from '../domain/process-order.js';
+import { defaultProcessingConcurrency } from '../domain/processing-concurrency.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Topics } from '../domain/topics.js';
 import { type BatchDeadline, deadlineReached, startBatchDeadline } from './batch-deadline.js';
@@ -12,6 +13,7 @@ import type { Clock } from './clock.js';
 import { runKeyOrdered } from './key-ordered.js';
 
 export type { BatchSummary } from '../domain/batch-summary.js';
+export { defaultProcessingConcurrency } from '../domain/processing-concurrency.js';
 export { type Clock, systemClock } from './clock.js';
 
 /**
@@ -49,9 +51,6 @@ export interface BatchOptions {
   /** Records of different keys processed at once (`PROCESSING_CONCURRENCY`); 1 is one at a time. */
   readonly concurrency?: number;
 }
-
-/** The default of `PROCESSING_CONCURRENCY`. */
-export const defaultProcessingConcurrency = 16;
 
 interface BatchRun {
   readonly deps: BatchDependencies;
