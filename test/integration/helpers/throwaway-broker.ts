@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureKafkaJars } from '../../../infra/local/broker/index.js';
@@ -10,18 +9,8 @@ import { jvmOptions } from '../../../infra/local/broker/java.js';
 import { runCommandOrThrow } from '../../../infra/local/broker/run-command.js';
 import { stopProcess } from '../../../infra/local/broker/stop-process.js';
 
-/** A TCP port nothing listens on right now, for a broker that must not collide with the suite's. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+/** Re-exported for the tests that start a throwaway broker beside the suite's. */
+export { freePort } from './free-port.js';
 
 export interface ThrowawayBroker {
   readonly workDir: string;
