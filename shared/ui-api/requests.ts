@@ -44,7 +44,10 @@ export const redriveSchema = z
   .object({
     target: z.enum([RedriveTarget.origin, RedriveTarget.retry]),
     dryRun: z.boolean().default(false),
-    /** Redrive even records that a held orders/retry record says were redriven already. */
+    /**
+     * Send again what the redrive ledger says was redriven already, as an explicit new redrive
+     * generation (a killed forced run resumes its own generation rather than opening another).
+     */
     force: z.boolean().default(false),
     records: z.array(coordinate).min(1).max(1_000).optional(),
     all: z.literal(true).optional(),
