@@ -18,6 +18,29 @@ export interface KafkaOperatorPorts extends OperatorPorts {
  */
 const ledgerTransactionTimeoutMs = 10_000;
 
+/**
+ * Kafka's answers to a writer another process has fenced (its transactional id was claimed anew), as
+ * kafkajs' `KafkaJSProtocolError` carries them (`type`, `code`), on the error or on the error it wraps
+ * (`cause`): INVALID_PRODUCER_EPOCH (47), INVALID_PRODUCER_ID_MAPPING (49), and PRODUCER_FENCED (90),
+ * which kafkajs does not name but newer brokers may answer.
+ */
+const fencedTypes = new Set(['INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING', 'PRODUCER_FENCED']);
+const fencedCodes = new Set([47, 49, 90]);
+
+export const isFencedError = (error: unknown): boolean => {
+  let cause = error;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    const { type, code } = cause as { type?: unknown; code?: unknown };
+    if (
+      (typeof type === 'string' && fencedTypes.has(type)) ||
+      (typeof code === 'number' && fencedCodes.has(code))
+    )
+      return true;
+    cause = cause.cause;
+  }
+  return false;
+};
+
 /** Runs async tasks one at a time: a kafkajs producer holds one transaction at a time. */
 const serial = () => {
   let tail: Promise<unknown> = Promise.resolve();
@@ -78,6 +101,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
     return ledgerProducer;
   };
   const inOrder = serial();
+  // Runs whose writer was fenced: their run is over. Reconnecting would claim the transactional id
+  // again and fence the other process's live run in turn, so their later writes fail at once.
+  const fencedRuns = new Map<string, unknown>();
 
   return {
     topics: config.topics,
@@ -110,8 +136,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
         Object.entries(summary.window).map(([partition, span]) => [partition, span.to]),
       );
     },
-    writeLedger: (_runId, entries) =>
+    writeLedger: (runId, entries) =>
       inOrder(async () => {
+        if (fencedRuns.has(runId)) throw fencedRuns.get(runId);
         const producer = await getLedgerProducer();
         const transaction = await producer.transaction();
         try {
@@ -126,7 +153,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
           await transaction.commit();
         } catch (error) {
           await transaction.abort().catch(() => undefined);
-          // A producer left in an unknown state is replaced; the caller's run fails and is resumable.
+          if (isFencedError(error)) fencedRuns.set(runId, error);
+          // A producer left in an unknown state is replaced for the next run (a fenced run gets no new
+          // one, above); the caller's run fails and is resumable.
           const stale = ledgerProducer;
           ledgerProducer = undefined;
           await stale?.then((producer) => producer.disconnect()).catch(() => undefined);

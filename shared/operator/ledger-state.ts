@@ -91,11 +91,16 @@ export class LedgerState {
     return max;
   }
 
-  /** The latest run of the same request that did not finish, to resume rather than start over. */
+  /**
+   * The latest run of the same request that did not finish (still running, failed or cancelled), to
+   * resume rather than start over.
+   */
   unfinishedRun(requestKey: string): LedgerRunEntry | undefined {
     return this.runs().find(
       (run) =>
-        run.requestKey === requestKey && !run.dryRun && (run.status === 'running' || run.status === 'failed'),
+        run.requestKey === requestKey &&
+        !run.dryRun &&
+        (run.status === 'running' || run.status === 'failed' || run.status === 'cancelled'),
     );
   }
 
@@ -110,8 +115,8 @@ export const isDue = (state: LedgerState, from: string, generation: number): boo
 
 /**
  * The generation a run works in. A plain run is generation 1: it sends only what was never redriven.
- * A forced run resumes its own unfinished run if there is one, so a killed `--force` re-run completes
- * without sending twice; otherwise it opens the next generation.
+ * A forced run resumes its own unfinished run if there is one, so a killed or cancelled `--force` re-run
+ * completes without sending twice; otherwise it opens the next generation.
  */
 export const generationFor = (
   state: LedgerState,

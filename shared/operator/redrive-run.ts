@@ -12,7 +12,14 @@ import type { ConsumedRecord } from '../domain/kafka-event.js';
 import { notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
 import { fingerprintRecord } from './fingerprint.js';
-import { generationFor, isDue, type LedgerState, ledgerKeys, requestKeyOf } from './ledger-state.js';
+import {
+  encodeLedgerEntry,
+  generationFor,
+  isDue,
+  type LedgerState,
+  ledgerKeys,
+  requestKeyOf,
+} from './ledger-state.js';
 import type { Offsets, OperatorPorts } from './ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import { recoverIntents } from './recovery.js';
@@ -122,10 +129,21 @@ export const runRedrive = async (
     count,
     edited: options.edit !== undefined,
   });
-  const writeRun = (status: LedgerRunEntry['status']) => {
+  const writeRun = async (status: LedgerRunEntry['status']): Promise<void> => {
     const entry = runEntry(status);
     ledger.apply(ledgerKeys.run(runId), entry);
-    return ports.writeLedger(runId, [{ key: ledgerKeys.run(runId), entry }]);
+    if (!dryRun) return ports.writeLedger(runId, [{ key: ledgerKeys.run(runId), entry }]);
+    // A dry run never takes the ledger's transactional writer (that would fence a live redrive in another
+    // process): only its final entry goes to the ledger, for the history, as a plain idempotent publish.
+    if (status === 'running') return;
+    await ports.publish([
+      {
+        topic: ports.ledgerTopic,
+        key: Buffer.from(ledgerKeys.run(runId)),
+        value: Buffer.from(encodeLedgerEntry(entry)),
+        headers: {},
+      },
+    ]);
   };
   await writeRun('running');
 
@@ -179,8 +197,13 @@ export const runRedrive = async (
   let recording: Promise<void> = Promise.resolve();
   let recordingFailed: { error: unknown } | undefined;
 
-  const flush = async (): Promise<void> => {
+  /** A chunk that failed to be recorded (e.g. a fenced writer) ends the run: nothing more is sent. */
+  const stopIfRecordingFailed = (): void => {
     if (recordingFailed !== undefined) throw recordingFailed.error;
+  };
+
+  const flush = async (): Promise<void> => {
+    stopIfRecordingFailed();
     const chunk = buffer.splice(0);
     if (chunk.length === 0) return;
     await limiter.take(chunk.length, signal);
@@ -208,6 +231,8 @@ export const runRedrive = async (
         },
       },
     ]);
+    // The previous chunk was being recorded meanwhile; if that failed, this chunk is not sent.
+    stopIfRecordingFailed();
     await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, { runId, generation, operator })));
     const entries = chunk.map((unit) => ({
       key: ledgerKeys.record(unit.from),
@@ -253,8 +278,11 @@ export const runRedrive = async (
   const onRecord = async (record: ConsumedRecord): Promise<void> => {
     scanned += 1;
     if (!selects(record)) return report();
+    const coordinate = `${record.partition}:${record.offset}`;
+    // A record the scan delivers twice (a consumer rejoin) is handled once.
+    if (seen.has(coordinate)) return report();
+    seen.add(coordinate);
     matched += 1;
-    seen.add(`${record.partition}:${record.offset}`);
     for (const outcome of unitsOf(record, request.target, ports.topics, ports.now(), indexes)) {
       if ('skipped' in outcome) {
         skippedCount += 1;

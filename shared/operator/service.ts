@@ -13,7 +13,7 @@ import type { EnvelopeView, MessageView } from '../contract/views.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
 import { decodeCursor, encodeCursor, InvalidCursorError, PageCollector, type PageCursor } from './cursor.js';
 import { decodeFailureEnvelope } from './envelope.js';
-import { invalidInput, notFound } from './errors.js';
+import { conflict, invalidInput, notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
 import { GroupAccumulator, trendOf } from './groups.js';
 import { decodeLedgerEntry, LedgerState } from './ledger-state.js';
@@ -238,26 +238,46 @@ export const createOperatorService = (
     progressEveryMs: options.progressEveryMs ?? 250,
   };
 
+  // Runs of one service share one ledger producer, so Kafka's fencing cannot keep them apart: one
+  // run (not a dry run) at a time, and a second one is refused while it lasts.
+  let activeRun: string | undefined;
+  const exclusive = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    if (activeRun !== undefined) {
+      throw conflict(`a ${activeRun} is already running here; wait for it to end or cancel it`);
+    }
+    activeRun = what;
+    try {
+      return await run();
+    } finally {
+      activeRun = undefined;
+    }
+  };
+
   const redrive: OperatorService['redrive'] = async (input, context) => {
     const request = parseRedriveRequest(input);
-    if (!request.dryRun) await ports.claimWriter();
-    return runRedrive(ports, await loadLedger(), request, context, runOptions);
+    if (request.dryRun) return runRedrive(ports, await loadLedger(), request, context, runOptions);
+    return exclusive('redrive', async () => {
+      await ports.claimWriter();
+      return runRedrive(ports, await loadLedger(), request, context, runOptions);
+    });
   };
 
   const editAndRedrive: OperatorService['editAndRedrive'] = async (input, context) => {
     const request: EditRedriveRequest = parseEditRedriveRequest(input);
-    await ports.claimWriter();
-    return runRedrive(
-      ports,
-      await loadLedger(),
-      {
-        selection: { kind: 'records', records: [request.record] },
-        target: request.target,
-        ...(request.force === undefined ? {} : { force: request.force }),
-      },
-      context,
-      { ...runOptions, edit: (unit, record) => applyEdit(unit, record, request.value) },
-    );
+    return exclusive('redrive', async () => {
+      await ports.claimWriter();
+      return runRedrive(
+        ports,
+        await loadLedger(),
+        {
+          selection: { kind: 'records', records: [request.record] },
+          target: request.target,
+          ...(request.force === undefined ? {} : { force: request.force }),
+        },
+        context,
+        { ...runOptions, edit: (unit, record) => applyEdit(unit, record, request.value) },
+      );
+    });
   };
 
   const history: OperatorService['history'] = async (limit = 100) => {

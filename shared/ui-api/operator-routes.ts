@@ -74,6 +74,14 @@ const listPage = (service: OperatorService, input: SignedIn, extra: SearchFilter
   );
 };
 
+/** One redrive at a time per container (the service refuses a second): a 409 before a job exists. */
+const refuseWhileRedriving = (jobs: RedriveJobs): void => {
+  const active = jobs.activeRedrive();
+  if (active !== undefined) {
+    throw new ApiError(409, `redrive job ${active.id} is still running; wait for it to end or cancel it`);
+  }
+};
+
 export interface OperatorRouteDependencies {
   readonly service: () => Promise<OperatorService>;
   readonly jobs: RedriveJobs;
@@ -92,6 +100,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
     const service = await deps.service();
     // Validated before the job starts, so a bad request is a 400 here and not a failed job later.
     const redriveRequest = await call(async () => parseRedriveRequest(body));
+    if (redriveRequest.dryRun !== true) refuseWhileRedriving(jobs);
     const operator = { name: session.operator };
     const job = jobs.start(redriveRequest, session.operator, (context) =>
       service.redrive(redriveRequest, { operator, ...context }),
@@ -136,6 +145,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
         }
         const edit = await call(async () => parseEditRedriveRequest({ ...body, record: coordinate(params) }));
         const service = await deps.service();
+        refuseWhileRedriving(jobs);
         // A job like any redrive: a scan plus a ledger transaction can outlast one request on a busy broker.
         const job = jobs.start(
           {

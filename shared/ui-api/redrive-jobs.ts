@@ -95,12 +95,20 @@ export const createRedriveJobs = (options: { readonly now: () => number; readonl
     return copy(job);
   };
 
+  /** A running job that is not a dry run: the service runs one such redrive at a time. */
+  const activeRedrive = (): RedriveJobView | undefined => {
+    for (const job of jobs.values()) {
+      if (job.view.state === JobState.running && job.view.request.dryRun !== true) return copy(job);
+    }
+    return undefined;
+  };
+
   /** Stops every running job (shutdown, tests). */
   const cancelAll = (): void => {
     for (const job of jobs.values()) job.controller.abort();
   };
 
-  return { start, get, cancel, cancelAll };
+  return { start, get, cancel, cancelAll, activeRedrive };
 };
 
 export type RedriveJobs = ReturnType<typeof createRedriveJobs>;

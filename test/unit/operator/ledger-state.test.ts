@@ -142,6 +142,21 @@ describe('generationFor', () => {
     expect(other.generation).toBe(3);
   });
 
+  it('resumes a cancelled forced run (Ctrl-C) instead of sending its records again in a new generation', () => {
+    // Prepare
+    const state = new LedgerState();
+    state.apply(ledgerKeys.run('run-1'), runEntry({ generation: 2, status: 'cancelled', finishedAt: 5 }));
+    state.apply(ledgerKeys.record('orders.dlq:0:1'), recordEntry('orders.dlq:0:1', 2));
+
+    // Act
+    const result = generationFor(state, true, 'key-1');
+
+    // Assess
+    expect(result.generation).toBe(2);
+    expect(result.resumed?.runId).toBe('run-1');
+    expect(isDue(state, 'orders.dlq:0:1', result.generation)).toBe(false);
+  });
+
   it('does not resume a completed forced run', () => {
     // Prepare
     const state = new LedgerState();

@@ -164,4 +164,47 @@ describe('operator console routes', () => {
     expect(bodyOf(done)).toMatchObject({ state: 'done', result: { sent: 3 } });
     expect(redrive.mock.calls[0]?.[1]).toMatchObject({ operator: { name: 'alice' } });
   });
+
+  it('answers 409 to a second redrive while one runs in this container; a dry run still starts', async () => {
+    // Prepare
+    let finish = (): void => undefined;
+    const redrive = vi.fn(
+      (_request: unknown, _context: unknown) =>
+        new Promise<never>((_resolve, reject) => {
+          finish = () => reject(new Error('stopped'));
+        }),
+    );
+    const { route } = setup({ redrive });
+    const start = (body: Record<string, unknown>) =>
+      route('POST', '/api/dlq/redrives').handle(
+        signedIn(
+          request('POST', '', {
+            selection: { kind: 'group', fingerprint: 'fp-1' },
+            target: 'origin',
+            ...body,
+          }),
+        ),
+      );
+
+    // Act
+    const first = await start({});
+    const second = start({ force: true });
+    const edit = route('POST', '/api/dlq/records/{partition}/{offset}/edit-redrive').handle(
+      signedIn(request('POST', '', { value: { orderId: 'o-1', amount: 1 }, target: 'origin' }), {
+        partition: '0',
+        offset: '3',
+      }),
+    );
+    const dryRun = await start({ dryRun: true });
+    finish();
+
+    // Assess
+    expect(first.status).toBe(202);
+    await expect(second).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/still running/),
+    });
+    await expect(edit).rejects.toMatchObject({ status: 409 });
+    expect(dryRun.status).toBe(202);
+  });
 });
