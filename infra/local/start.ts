@@ -63,6 +63,9 @@ const stopAndExit = async (reason: string, code: number): Promise<void> => {
 // Registered before anything starts, so a Ctrl-C during the broker download or boot is handled too.
 process.on('SIGINT', () => void stopAndExit('SIGINT', 0));
 process.on('SIGTERM', () => void stopAndExit('SIGTERM', 0));
+// `npm start | tee log` and a Ctrl-C: the terminal's SIGINT ends the pipe's reader too, and a write to the
+// closed pipe (EPIPE) must not crash this process before it has stopped the broker.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 /** `npm start`: the broker, its topics, both consumers behind local event sources, and the UI. */
 const main = async (signal: AbortSignal): Promise<void> => {
