@@ -1,10 +1,10 @@
 import type { BatchSummary } from '../domain/batch-summary.js';
 import { expectedFailure, ProcessingTimeoutError } from '../domain/errors.js';
 import { decodeFailureHeaders, eventIdFor, type FailureState } from '../domain/failure-headers.js';
-import { type OutboundMessage, originOf, routeFailure } from '../domain/failure-routing.js';
+import { type OutboundMessage, routeFailure } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { type Order, parseOrderValue } from '../domain/order-schema.js';
-import type { ProcessingContext, ProcessOrder } from '../domain/process-order.js';
+import { parseOrderValue } from '../domain/order-schema.js';
+import type { ProcessOrder } from '../domain/process-order.js';
 import { defaultProcessingConcurrency } from '../domain/processing-concurrency.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
 import type { Topics } from '../domain/topics.js';
@@ -126,15 +126,16 @@ const recordFields = (
 });
 
 const processRecord = async (run: BatchRun, record: ConsumedRecord, index: number): Promise<void> => {
-  const { deps, options, counts } = run;
+  const { deps, options, counts, deadline } = run;
   const previous = decodeFailureHeaders(record.headers);
   const attempt = (previous?.attempt ?? 0) + 1;
-  const eventId = previous?.eventId ?? eventIdFor(originOf(record));
+  // A record is its own origin (topic, partition, offset) the first time it fails.
+  const eventId = previous?.eventId ?? eventIdFor(record);
   if (options.waitUntilDue && previous?.dueAt !== undefined) {
     // A due time is never further out than the policy's cap from the failure that set it, so a
     // forged or misconfigured header cannot park a record for good.
     const dueAt = Math.min(previous.dueAt, previous.lastFailureAt + deps.policy.maxDelayMs);
-    if (!(await waitUntilDue(dueAt, deps.clock, run.deadline))) {
+    if (!(await waitUntilDue(dueAt, deps.clock, deadline))) {
       // Not due before this invocation must end: hand it back to the retry topic unchanged.
       run.outbound[index] = {
         topic: deps.topics.retry,
@@ -152,12 +153,28 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
   try {
     const order = parseOrderValue(record.value);
     orderId = order.orderId;
-    await processWithinDeadline(
-      run.deadline,
-      deps.processOrder,
+    // The business step runs within what is left of the batch's budget. If the budget is spent (before
+    // or during the step), the record fails transiently and goes to the retry topic, so a slow
+    // dependency costs attempts instead of timing out the whole batch again and again.
+    if (deadline.remainingMs() <= 0) {
+      throw expectedFailure(
+        ProcessingTimeoutError,
+        'not processed: the invocation had no time left for this record',
+      );
+    }
+    const timer = deadline.timer();
+    const step = deps.processOrder(
       order,
-      previous?.redrive ? { attempt, eventId, redriveCount: previous.redrive.count } : { attempt, eventId },
+      previous?.redrive
+        ? { attempt, eventId, redriveCount: previous.redrive.count, signal: timer.signal }
+        : { attempt, eventId, signal: timer.signal },
     );
+    if ((await Promise.race([step, timer.reached])) === deadlineReached) {
+      throw expectedFailure(
+        ProcessingTimeoutError,
+        `processing did not finish within the invocation's budget of ${timer.budgetMs} ms`,
+      );
+    }
     counts.processed += 1;
     if (run.infoOn) deps.logger.info('processed', recordFields(record, attempt, eventId, orderId));
   } catch (error) {
@@ -210,32 +227,5 @@ const waitUntilDue = async (dueAt: number, clock: Clock, deadline: BatchDeadline
     const budget = deadline.remainingMs();
     if (budget <= 0) return false;
     await clock.sleep(Math.min(wait, budget));
-  }
-};
-
-/**
- * Runs the business step within what is left of the batch's budget. If the budget is spent (before or
- * during the step), the record fails transiently and goes to the retry topic, so a slow dependency costs
- * attempts instead of timing out the whole batch again and again.
- */
-const processWithinDeadline = async (
-  deadline: BatchDeadline,
-  processOrder: ProcessOrder,
-  order: Order,
-  context: Omit<ProcessingContext, 'signal'>,
-): Promise<void> => {
-  if (deadline.remainingMs() <= 0) {
-    throw expectedFailure(
-      ProcessingTimeoutError,
-      'not processed: the invocation had no time left for this record',
-    );
-  }
-  const timer = deadline.timer();
-  const step = processOrder(order, { ...context, signal: timer.signal });
-  if ((await Promise.race([step, timer.reached])) === deadlineReached) {
-    throw expectedFailure(
-      ProcessingTimeoutError,
-      `processing did not finish within the invocation's budget of ${timer.budgetMs} ms`,
-    );
   }
 };

@@ -106,12 +106,13 @@ const int = (headers: RecordHeaders, name: string): number | undefined => {
  */
 export const decodeFailureHeaders = (headers: RecordHeaders): FailureState | undefined => {
   const eventId = text(headers, FailureHeader.eventId);
+  // A fresh order, the common case on the main topic: no other header is looked at.
+  if (eventId === undefined) return undefined;
   const originTopic = text(headers, FailureHeader.originTopic);
   const originPartition = int(headers, FailureHeader.originPartition);
   const originOffset = int(headers, FailureHeader.originOffset);
   const attempt = int(headers, FailureHeader.attempt);
   if (
-    eventId === undefined ||
     originTopic === undefined ||
     originPartition === undefined ||
     originOffset === undefined ||

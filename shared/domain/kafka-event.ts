@@ -49,13 +49,25 @@ export { InvalidLambdaEventError } from './errors.js';
 const fromBase64 = (text: string | null | undefined): Buffer | null =>
   text === undefined || text === null ? null : Buffer.from(text, 'base64');
 
+// Shared by every record without headers (most orders on the main topic): one object, not one each.
+const noHeaders: RecordHeaders = Object.freeze({});
+
 /** Header names can repeat in Kafka; the last value wins here because our own headers are written once. */
 export const decodeLambdaHeaders = (headers: readonly LambdaKafkaHeader[] | undefined): RecordHeaders => {
+  if (headers === undefined || headers === null || headers.length === 0) return noHeaders;
   const decoded: Record<string, Buffer> = {};
   for (const header of headers ?? []) {
     for (const [name, bytes] of Object.entries(header)) decoded[name] = Buffer.from(bytes);
   }
   return decoded;
+};
+
+const inOffsetOrder = (batch: readonly LambdaKafkaRecord[]): boolean => {
+  for (let index = 1; index < batch.length; index += 1) {
+    if ((batch[index - 1] as LambdaKafkaRecord).offset > (batch[index] as LambdaKafkaRecord).offset)
+      return false;
+  }
+  return true;
 };
 
 /**
@@ -71,7 +83,8 @@ export const decodeKafkaEvent = (event: LambdaKafkaEvent): ConsumedRecord[] => {
   }
   const records: ConsumedRecord[] = [];
   for (const batch of Object.values(event.records)) {
-    const sorted = [...batch].sort((a, b) => a.offset - b.offset);
+    // AWS sends each partition in offset order; a copy is sorted only if one ever is not.
+    const sorted = inOffsetOrder(batch) ? batch : [...batch].sort((a, b) => a.offset - b.offset);
     for (const record of sorted) {
       records.push({
         topic: record.topic,

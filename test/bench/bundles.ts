@@ -31,6 +31,9 @@ export interface EsbuildSettings {
   readonly format: Format;
   readonly banner: string;
   readonly external: string[];
+  /** esbuild `splitting`: what `import()` loads becomes a chunk beside the handler. */
+  readonly splitting: boolean;
+  readonly chunkNames?: string;
 }
 
 type Yaml = Record<string, unknown>;
@@ -52,6 +55,8 @@ const readServerless = async () => {
     format: String(esbuild.format ?? 'esm') as Format,
     banner: String(asObject(esbuild.banner).js ?? ''),
     external: Array.isArray(esbuild.exclude) ? esbuild.exclude.map(String) : [],
+    splitting: esbuild.splitting === true,
+    ...(typeof esbuild.chunkNames === 'string' ? { chunkNames: esbuild.chunkNames } : {}),
   };
   const functions = Object.entries(asObject(document.functions)).map(([name, definition]) => {
     // `functions/main-consumer/handler.handler` → `functions/main-consumer/handler.ts`
@@ -92,8 +97,16 @@ const coldInitMs = async (bundle: string): Promise<number> => (await coldInit(bu
 export interface BuiltBundle {
   readonly name: string;
   readonly entry: string;
+  /** The handler file (`handler.mjs`): what a cold start loads, with the chunks it imports statically. */
   readonly outfile: string;
+  /** The handler file's size; with splitting, the lazily loaded chunks are not in it. */
   readonly kb: number;
+}
+
+/** How a comparison build differs from serverless.yml's settings. */
+export interface BundleVariant {
+  readonly splitting: boolean;
+  readonly external: readonly string[];
 }
 
 export interface BuiltBundles {
@@ -101,12 +114,8 @@ export interface BuiltBundles {
   readonly settings: EsbuildSettings;
   /** Builds a one-off entry with the same settings (the SDK comparison); returns its file. */
   build(name: string, contents: string, external: readonly string[]): Promise<string>;
-  /**
-   * Builds a function's entry as serverless.yml would with esbuild `splitting` on (what a lazy
-   * `import()` loads becomes its own chunk); returns the entry file. For comparison only: the
-   * functions are packaged as one file each.
-   */
-  buildSplit(bundle: BuiltBundle, external: readonly string[]): Promise<string>;
+  /** Builds a function's entry with serverless.yml's settings but for `variant`; returns the handler file. */
+  buildVariant(bundle: BuiltBundle, variant: BundleVariant): Promise<string>;
   /** Deletes the bundles. */
   remove(): Promise<void>;
 }
@@ -131,14 +140,29 @@ export const buildBundles = async (): Promise<BuiltBundles> => {
     external: [...external],
     logLevel: 'error' as const,
   });
+  // Each function in a directory of its own, as serverless-esbuild builds it; the chunks sit beside it.
+  const buildFunction = async (entry: string, dir: string, variant: BundleVariant): Promise<string> => {
+    await build({
+      ...options(variant.external),
+      entryPoints: [path.join(repoRoot, entry)],
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      ...(variant.splitting
+        ? { splitting: true, ...(settings.chunkNames ? { chunkNames: settings.chunkNames } : {}) }
+        : {}),
+    });
+    return path.join(dir, `${path.basename(entry, '.ts')}.mjs`);
+  };
   const bundles: BuiltBundle[] = [];
   for (const fn of functions) {
     if (!existsSync(path.join(repoRoot, fn.entry))) {
       progress(`bundles: ${fn.name} skipped, ${fn.entry} does not exist`);
       continue;
     }
-    const outfile = path.join(outdir, `${fn.name}.mjs`);
-    await build({ ...options(settings.external), entryPoints: [path.join(repoRoot, fn.entry)], outfile });
+    const outfile = await buildFunction(fn.entry, path.join(outdir, fn.name), {
+      splitting: settings.splitting,
+      external: settings.external,
+    });
     bundles.push({ ...fn, outfile, kb: (await stat(outfile)).size / 1024 });
   }
   return {
@@ -153,19 +177,15 @@ export const buildBundles = async (): Promise<BuiltBundles> => {
       });
       return outfile;
     },
-    buildSplit: async (bundle, external) => {
-      const dir = path.join(outdir, `split-${bundle.name}-${external.length}`);
-      await build({
-        ...options(external),
-        entryPoints: [path.join(repoRoot, bundle.entry)],
-        outdir: dir,
-        splitting: true,
-        outExtension: { '.js': '.mjs' },
-      });
-      // Chunks resolve `@aws-sdk/*` from the directory they sit in, as from the runtime's copy.
-      await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-      return path.join(dir, `${path.basename(bundle.entry, '.ts')}.mjs`);
-    },
+    buildVariant: (bundle, variant) =>
+      buildFunction(
+        bundle.entry,
+        path.join(
+          outdir,
+          `${bundle.name}-${variant.splitting ? 'split' : 'one-file'}-${variant.external.length}`,
+        ),
+        variant,
+      ),
     remove: () => rm(outdir, { recursive: true, force: true }),
   };
 };
