@@ -127,4 +127,27 @@ describe('npm start shutdown', () => {
     // Assess
     await expectNothingLeft(current, brokerPid as number);
   });
+
+  it('still stops everything when its output pipe is closed first (npm start | tee, then Ctrl-C)', async () => {
+    // Prepare
+    const current = await startNpmStart();
+    run = current;
+    await waitFor(() => current.output().includes('[start] running:') || current.child.exitCode !== null, {
+      timeoutMs: 180_000,
+      description: 'npm start running',
+    });
+    brokerPid = current.brokerPid();
+    expect(brokerPid, current.output()).toBeDefined();
+
+    // Act: the reader goes away (tee got the terminal's SIGINT too), then the signal reaches npm start
+    current.child.stdout?.destroy();
+    current.child.stderr?.destroy();
+    current.child.kill('SIGINT');
+
+    // Assess: its writes to the closed pipe fail (EPIPE), yet it exits cleanly with nothing left behind
+    const { code, signal } = await current.exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(isProcessAlive(brokerPid as number), `broker pid ${brokerPid} still alive`).toBe(false);
+    expect(await processesMentioning(current.home)).toEqual([]);
+  });
 });
