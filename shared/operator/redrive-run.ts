@@ -9,6 +9,8 @@ import {
   type SkippedRecord,
 } from '../contract/operator.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { ChunkPipeline } from './chunk-pipeline.js';
+import { redriveChunkSteps } from './chunk-steps.js';
 import { notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
 import { fingerprintRecord } from './fingerprint.js';
@@ -23,7 +25,7 @@ import {
 import type { Offsets, OperatorPorts } from './ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import { recoverIntents } from './recovery.js';
-import { type RedriveUnit, unitsOf, withRunHeaders } from './redrive-units.js';
+import { type RedriveUnit, unitsOf } from './redrive-units.js';
 import { coordinateOf } from './render.js';
 import { OperatorLimits } from './validate.js';
 
@@ -191,88 +193,34 @@ export const runRedrive = async (
       remaining,
       etaSeconds: dryRun ? 0 : Math.ceil(remaining / Math.max(1e-9, Math.min(rate, observed))),
       ratePerSecond: rate,
+      ...(dryRun ? { dryRun, wouldSend: due } : {}),
     });
   };
 
-  let recording: Promise<void> = Promise.resolve();
-  let recordingFailed: { error: unknown } | undefined;
-
-  /** A chunk that failed to be recorded (e.g. a fenced writer) ends the run: nothing more is sent. */
-  const stopIfRecordingFailed = (): void => {
-    if (recordingFailed !== undefined) throw recordingFailed.error;
-  };
-
-  const flush = async (): Promise<void> => {
-    stopIfRecordingFailed();
-    const chunk = buffer.splice(0);
-    if (chunk.length === 0) return;
-    await limiter.take(chunk.length, signal);
-    const targets = [...new Set(chunk.map((unit) => unit.message.topic))];
-    const targetEnds = Object.fromEntries(
-      await Promise.all(targets.map(async (topic) => [topic, await ports.endOffsets(topic)] as const)),
-    );
-    const intentKey = ledgerKeys.intent(runId, randomUUID().slice(0, 8));
-    const at = ports.now();
-    const edited = options.edit !== undefined;
-    const records = chunk.map((unit) => unit.from);
-    await ports.writeLedger(runId, [
+  // Chunks go out through the pipeline: the scan keeps filling the next chunk while one is sent and
+  // the one before it recorded (chunk-pipeline.ts says what may overlap and why).
+  const pipeline = new ChunkPipeline(
+    redriveChunkSteps(
+      ports,
+      ledger,
       {
-        key: intentKey,
-        entry: {
-          type: 'intent',
-          runId,
-          generation,
-          at,
-          records,
-          targetEnds,
-          operator,
-          targetTopics: targets,
-          edited,
+        runId,
+        generation,
+        operator,
+        edited: options.edit !== undefined,
+        runEntryWith: (recorded) => ({ ...runEntry('running'), count: count + recorded }),
+        onRecorded: (recorded, run) => {
+          count += recorded;
+          sent += recorded;
+          ledger.apply(ledgerKeys.run(runId), run);
         },
       },
-    ]);
-    // The previous chunk was being recorded meanwhile; if that failed, this chunk is not sent.
-    stopIfRecordingFailed();
-    await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, { runId, generation, operator })));
-    const entries = chunk.map((unit) => ({
-      key: ledgerKeys.record(unit.from),
-      entry: {
-        type: 'record' as const,
-        from: unit.from,
-        generation,
-        runId,
-        operator,
-        at,
-        targetTopic: unit.message.topic,
-        edited,
-      },
-    }));
-    // Recording this chunk overlaps the next chunk's intent and send: its records are already out, and
-    // the next chunk holds other DLQ records. Ledger writes stay in order (one transaction at a time).
-    const previous = recording;
-    recording = (async () => {
-      await previous;
-      count += chunk.length;
-      // The run's count travels in the same transaction, so the history never disagrees with the records.
-      const run = runEntry('running');
-      await ports.writeLedger(runId, [
-        ...entries,
-        { key: ledgerKeys.run(runId), entry: run },
-        { key: intentKey, entry: null },
-      ]);
-      for (const entry of entries) ledger.apply(entry.key, entry.entry);
-      ledger.apply(ledgerKeys.run(runId), run);
-      sent += chunk.length;
-    })();
-    recording.catch((error: unknown) => {
-      recordingFailed ??= { error };
-    });
-  };
-
-  /** Waits for the chunk being recorded; rethrows if recording any chunk failed. */
-  const settle = async (): Promise<void> => {
-    await recording.catch(() => undefined);
-    if (recordingFailed !== undefined) throw recordingFailed.error;
+      limiter,
+      signal,
+    ),
+  );
+  const flush = async (): Promise<void> => {
+    if (buffer.length > 0) await pipeline.submit(buffer.splice(0));
   };
 
   const onRecord = async (record: ConsumedRecord): Promise<void> => {
@@ -327,12 +275,15 @@ export const runRedrive = async (
     );
     phase = RedrivePhase.sending;
     if (!dryRun) await flush();
-    await settle();
+    await pipeline.finish();
   } catch (error) {
-    await recording.catch(() => undefined);
-    if (!signal?.aborted || recordingFailed !== undefined) {
+    // What is in flight ends first: a chunk taken is sent and recorded, or left to recovery.
+    await pipeline.settled();
+    // A cancel stops the run after the chunks in flight; a failed recording (a fenced writer) is a
+    // failure even when a cancel came at the same time.
+    if (!signal?.aborted || pipeline.failure?.step === 'record') {
       await writeRun('failed').catch(() => undefined);
-      throw error;
+      throw pipeline.failure?.error ?? error;
     }
     cancelled = true;
   }
