@@ -37,6 +37,8 @@ export const redriveChunkSteps = (
 
   return {
     announce: async (chunk) => {
+      // A cancel stops the run before the next chunk is announced; the chunks already out are recorded.
+      signal?.throwIfAborted();
       await limiter.take(chunk.length, signal);
       const targets = [...new Set(chunk.map((unit) => unit.message.topic))];
       // Read now, before this chunk's send starts (the pipeline sends one chunk at a time), so every

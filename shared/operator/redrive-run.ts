@@ -213,22 +213,35 @@ export const runRedrive = async (
           count += recorded;
           sent += recorded;
           ledger.apply(ledgerKeys.run(runId), run);
+          // Each recorded chunk is reported: after the scan has ended it is the only progress there is.
+          report(true);
         },
       },
       limiter,
       signal,
     ),
   );
-  const flush = async (): Promise<void> => {
-    if (buffer.length > 0) await pipeline.submit(buffer.splice(0));
+  /** Hands full chunks to the pipeline; `all` also the last, partial one. */
+  const flush = async (all = false): Promise<void> => {
+    while (buffer.length >= chunkSize || (all && buffer.length > 0)) {
+      await pipeline.submit(buffer.splice(0, chunkSize));
+    }
   };
 
-  const onRecord = async (record: ConsumedRecord): Promise<void> => {
+  // Not async: the scan awaits what this returns only when it is a promise (a full chunk to hand
+  // over), which spares a microtask per record over a 100,000-record DLQ.
+  const onRecord = (record: ConsumedRecord): Promise<void> | undefined => {
     scanned += 1;
-    if (!selects(record)) return report();
+    if (!selects(record)) {
+      report();
+      return undefined;
+    }
     const coordinate = `${record.partition}:${record.offset}`;
     // A record the scan delivers twice (a consumer rejoin) is handled once.
-    if (seen.has(coordinate)) return report();
+    if (seen.has(coordinate)) {
+      report();
+      return undefined;
+    }
     seen.add(coordinate);
     matched += 1;
     for (const outcome of unitsOf(record, request.target, ports.topics, ports.now(), indexes)) {
@@ -255,9 +268,9 @@ export const runRedrive = async (
         continue;
       }
       buffer.push(unit);
-      if (buffer.length >= chunkSize) await flush();
     }
     report();
+    return buffer.length >= chunkSize ? flush() : undefined;
   };
 
   let cancelled = false;
@@ -274,7 +287,7 @@ export const runRedrive = async (
       onRecord,
     );
     phase = RedrivePhase.sending;
-    if (!dryRun) await flush();
+    if (!dryRun) await flush(true);
     await pipeline.finish();
   } catch (error) {
     // What is in flight ends first: a chunk taken is sent and recorded, or left to recovery.
