@@ -156,6 +156,9 @@ export interface RedriveProgress {
   /** Seconds left at the current rate, when `remaining` is known. */
   readonly etaSeconds?: number;
   readonly ratePerSecond: number;
+  /** Set for a dry run, which sends nothing: `wouldSend` is then what it would have sent so far. */
+  readonly dryRun?: boolean;
+  readonly wouldSend?: number;
 }
 
 export interface SkippedRecord {

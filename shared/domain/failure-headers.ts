@@ -50,6 +50,9 @@ export interface FailureState {
 
 /** Cuts a string to at most `maxBytes` UTF-8 bytes without splitting a character. */
 export const truncateUtf8 = (text: string, maxBytes: number): string => {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most texts fit without being measured, and a text that
+  // is measured is copied only when it must be cut (this runs for every record a redrive re-publishes).
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.byteLength <= maxBytes) return text;
   const marker = '…[truncated]';
@@ -158,8 +161,14 @@ const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
 /** The headers a producer set itself (trace ids, content types): carried along untouched. */
-export const userHeaders = (headers: RecordHeaders): Record<string, Buffer> =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => !ourHeaderNames.has(name)));
+export const userHeaders = (headers: RecordHeaders): Record<string, Buffer> => {
+  const kept: Record<string, Buffer> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !ourHeaderNames.has(name)) kept[name] = value;
+  }
+  return kept;
+};
 
 /** The event id of a record that has not failed before: its first position in the log. */
 export const eventIdFor = (origin: RecordOrigin): string =>

@@ -32,9 +32,8 @@ export const buildRedrive = (
       `${dlqRecord.topic}:${dlqRecord.partition}:${dlqRecord.offset} has no failure headers: it was not dead-lettered by this pipeline`,
     );
   }
-  const allowed = new Set<string>([topics.orders, topics.retry]);
   const topic = target === RedriveTarget.retry ? topics.retry : previous.origin.topic;
-  if (!allowed.has(topic)) {
+  if (topic !== topics.orders && topic !== topics.retry) {
     throw new RedriveError(`origin topic ${topic} is not one this pipeline consumes`);
   }
   const { deadLetterReason: _reason, dueAt: _dueAt, ...history } = previous;

@@ -33,14 +33,27 @@ export interface BenchSettings {
   readonly uiSamples: number;
   /** Runs of each throughput measurement; the median run is reported. */
   readonly repeats: number;
+  /**
+   * `BENCH_ONLY=operator`: only the broker's ProducerPerformance baseline (the denominator of
+   * `redrive_vs_raw_produce`) and the operator figures, for iterating on the redrive. Unset: everything.
+   */
+  readonly only: 'operator' | undefined;
 }
 
+const onlyFromEnv = (): 'operator' | undefined => {
+  const raw = process.env.BENCH_ONLY?.trim();
+  if (!raw) return undefined;
+  if (raw === 'operator') return raw;
+  throw new Error(`BENCH_ONLY must be 'operator' or unset, got '${raw}'`);
+};
+
 /** `BENCH_ORDERS` (default 20,000), `BENCH_BATCH_SAMPLES` (15), `BENCH_COLD_RUNS` (5), `BENCH_UI_SAMPLES` (20),
- * `BENCH_REPEATS` (3). */
+ * `BENCH_REPEATS` (3), `BENCH_ONLY` (unset, or `operator`). */
 export const readBenchSettings = (): BenchSettings => ({
   orders: positiveInteger('BENCH_ORDERS', 20_000),
   batchSamples: positiveInteger('BENCH_BATCH_SAMPLES', 15),
   coldInitRuns: positiveInteger('BENCH_COLD_RUNS', 5),
   uiSamples: positiveInteger('BENCH_UI_SAMPLES', 20),
   repeats: positiveInteger('BENCH_REPEATS', 3),
+  only: onlyFromEnv(),
 });

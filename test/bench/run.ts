@@ -12,14 +12,45 @@ import { averageValueBytes, benchOrders, transientShare } from './orders.js';
 import type { PipelineThroughput } from './pipeline-throughput.js';
 import { progress } from './progress.js';
 import { renderTable, toJson } from './report.js';
-import { medianBy } from './stats.js';
+import { medianBy, round } from './stats.js';
 
 // Before any module that loads the handlers' logger or metrics: they read these at import time.
 applyBenchEnv();
 
+/** Operator figures (README "Benchmarks"): a 100,000-record DLQ by default, BENCH_DLQ_RECORDS to change. */
+const dlqRecords = (): number => Number(process.env.BENCH_DLQ_RECORDS ?? 100_000);
+
+/**
+ * `BENCH_ONLY=operator`: the raw produce baseline and the operator figures, nothing else. The JSON line
+ * holds the same keys the full run prints for them, so the two compare.
+ */
+const mainOperatorOnly = async (broker: LocalBroker): Promise<void> => {
+  const settings = readBenchSettings();
+  const brokers = broker.bootstrapServers;
+  const { runProducerPerf } = await import('./raw-kafka-perf.js');
+  const { measureOperatorFigures, operatorJson, operatorRows } = await import('./operator-figures.js');
+  const messageBytes = averageValueBytes(benchOrders('bench-00000000', settings.orders));
+  progress(`raw: ProducerPerformance, ${settings.orders} records of ${messageBytes} B`);
+  const produce = await runProducerPerf({
+    brokers,
+    topic: `bench-raw-${randomUUID().slice(0, 8)}`,
+    numRecords: settings.orders,
+    recordSize: messageBytes,
+    partitions: 3,
+  });
+  const operator = await measureOperatorFigures({ brokers, records: dlqRecords() });
+  process.stdout.write(
+    `raw_produce_per_s      ${Math.round(produce.recordsPerSec)}  (${produce.raw})\n${operatorRows(operator).join('\n')}\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({ raw_produce_per_s: round(produce.recordsPerSec), ...operatorJson(operator, produce.recordsPerSec) })}\n`,
+  );
+};
+
 const main = async (broker: LocalBroker): Promise<void> => {
   const startedAt = Date.now();
   const settings = readBenchSettings();
+  if (settings.only === 'operator') return mainOperatorOnly(broker);
   const brokers = broker.bootstrapServers;
   // Imported only now, after applyBenchEnv(), because they load the handler modules.
   const { buildBundles, measureBundles } = await import('./bundles.js');
@@ -107,11 +138,7 @@ const main = async (broker: LocalBroker): Promise<void> => {
     progress('ui: test/bench/ui-refresh.ts');
     const ui = await measureUiFigures({ brokers, samples: settings.uiSamples });
 
-    // Operator figures (README "Benchmarks"): a 100,000-record DLQ by default, BENCH_DLQ_RECORDS to change.
-    const operator = await measureOperatorFigures({
-      brokers,
-      records: Number(process.env.BENCH_DLQ_RECORDS ?? 100_000),
-    });
+    const operator = await measureOperatorFigures({ brokers, records: dlqRecords() });
 
     const results = {
       meta: {

@@ -94,6 +94,10 @@ describe('orders CLI', () => {
     expect(result.planned).toHaveLength(1_000);
     expect(result.planned[0]?.to).toBe(topics.retry);
     expect(await endTotal(topics.retry)).toBe(0);
+    // The progress line a dry run ends with says what it would have sent, not "0/? sent".
+    const lastLine = run.stderr.trim().split(/\r|\n/).at(-1) ?? '';
+    expect(lastLine).toMatch(/^done\s+would send 1000\s+scanned \d+/);
+    expect(run.stderr).not.toContain('0/? sent');
   });
 
   it('redrives named records once, and says so when run again', async () => {

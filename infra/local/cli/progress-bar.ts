@@ -12,6 +12,7 @@ const formatDuration = (seconds: number): string => {
  * Pure, so the CLI's rendering is unit-tested; the CLI writes it to stderr (stdout stays for results).
  */
 export const formatProgress = (progress: RedriveProgress, width = 24): string => {
+  if (progress.dryRun) return formatDryRun(progress);
   const total = progress.sent + (progress.remaining ?? 0);
   const share = total > 0 ? Math.min(1, progress.sent / total) : progress.phase === 'done' ? 1 : 0;
   const filled = Math.round(share * width);
@@ -25,6 +26,18 @@ export const formatProgress = (progress: RedriveProgress, width = 24): string =>
     ...(progress.skipped > 0 ? [`${progress.skipped} skipped`] : []),
     `${progress.ratePerSecond}/s max`,
     `ETA ${progress.etaSeconds === undefined ? '?' : formatDuration(progress.etaSeconds)}`,
+  ];
+  return `${progress.phase.padEnd(9)} ${parts.join('  ')}`;
+};
+
+/** A dry run sends nothing, so no bar and no ETA: what it would send, and what it read and left out. */
+const formatDryRun = (progress: RedriveProgress): string => {
+  const parts = [
+    `would send ${progress.wouldSend ?? 0}${progress.phase === 'scanning' ? ' so far' : ''}`,
+    `scanned ${progress.scanned}`,
+    ...(progress.alreadyRedriven > 0 ? [`${progress.alreadyRedriven} already redriven`] : []),
+    ...(progress.skipped > 0 ? [`${progress.skipped} skipped`] : []),
+    'dry run, nothing sent',
   ];
   return `${progress.phase.padEnd(9)} ${parts.join('  ')}`;
 };

@@ -37,4 +37,21 @@ describe('formatProgress', () => {
       'scanning  [....]  0/? sent  0%  scanned 1000  5 already redriven  2 skipped  30/s max  ETA ?',
     );
   });
+
+  it('ends a dry run with what it would send, not a count of nothing sent', () => {
+    // Act
+    const during = formatProgress(
+      progress({ sent: 0, remaining: 0, etaSeconds: 0, dryRun: true, wouldSend: 120, alreadyRedriven: 3 }),
+    );
+    const last = formatProgress(
+      progress({ phase: 'done', sent: 0, remaining: 0, etaSeconds: 0, dryRun: true, wouldSend: 1_000 }),
+    );
+
+    // Assess
+    expect(during).toBe(
+      'scanning  would send 120 so far  scanned 1000  3 already redriven  dry run, nothing sent',
+    );
+    expect(last).toBe('done      would send 1000  scanned 1000  dry run, nothing sent');
+    expect(last).not.toMatch(/0\/\? sent/);
+  });
 });

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerRecordEntry, LedgerRunEntry } from '../contract/ledger.js';
+import type { ChunkSteps } from './chunk-pipeline.js';
+import { type LedgerState, ledgerKeys } from './ledger-state.js';
+import type { Offsets, OperatorPorts } from './ports.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { type RedriveUnit, type RunIdentity, runHeadersOf, withRunHeaders } from './redrive-units.js';
+
+export interface AnnouncedChunk {
+  readonly intentKey: string;
+  readonly at: number;
+}
+
+export interface ChunkRun extends RunIdentity {
+  readonly edited: boolean;
+  /** The run entry to write with a chunk's records: the count as it will be once they are recorded. */
+  runEntryWith(recorded: number): LedgerRunEntry;
+  /** Called once a chunk's ledger transaction committed. */
+  onRecorded(recorded: number, run: LedgerRunEntry): void;
+}
+
+/**
+ * The I/O of one redrive chunk over the operator ports: the ledger's intent, the acknowledged send
+ * and the ledger transaction that records it (README "Redrive ledger"). `ChunkPipeline` decides when
+ * each runs.
+ */
+export const redriveChunkSteps = (
+  ports: OperatorPorts,
+  ledger: LedgerState,
+  run: ChunkRun,
+  limiter: RateLimiter,
+  signal: AbortSignal | undefined,
+): ChunkSteps<readonly RedriveUnit[], AnnouncedChunk> => {
+  // Built once: every record of the run carries the same three audit header buffers.
+  const runHeaders = runHeadersOf(run);
+  const { runId, generation, operator, edited } = run;
+
+  return {
+    announce: async (chunk) => {
+      // A cancel stops the run before the next chunk is announced; the chunks already out are recorded.
+      signal?.throwIfAborted();
+      await limiter.take(chunk.length, signal);
+      const targets = [...new Set(chunk.map((unit) => unit.message.topic))];
+      // Read now, before this chunk's send starts (the pipeline sends one chunk at a time), so every
+      // record of the chunk lands at or after them: recovery scans from here and cannot miss one.
+      const targetEnds: Record<string, Offsets> = Object.fromEntries(
+        await Promise.all(targets.map(async (topic) => [topic, await ports.endOffsets(topic)] as const)),
+      );
+      const intentKey = ledgerKeys.intent(runId, randomUUID().slice(0, 8));
+      const at = ports.now();
+      await ports.writeLedger(runId, [
+        {
+          key: intentKey,
+          entry: {
+            type: 'intent',
+            runId,
+            generation,
+            at,
+            records: chunk.map((unit) => unit.from),
+            targetEnds,
+            operator,
+            targetTopics: targets,
+            edited,
+          },
+        },
+      ]);
+      return { intentKey, at };
+    },
+
+    send: (chunk) => ports.publish(chunk.map((unit) => withRunHeaders(unit.message, runHeaders))),
+
+    record: async (chunk, { intentKey, at }) => {
+      const entries = chunk.map((unit) => {
+        const entry: LedgerRecordEntry = {
+          type: 'record',
+          from: unit.from,
+          generation,
+          runId,
+          operator,
+          at,
+          targetTopic: unit.message.topic,
+          edited,
+        };
+        return { key: ledgerKeys.record(unit.from), entry };
+      });
+      // The run's count travels in the same transaction, so the history never disagrees with the records.
+      const runEntry = run.runEntryWith(chunk.length);
+      await ports.writeLedger(runId, [
+        ...entries,
+        { key: ledgerKeys.run(runId), entry: runEntry },
+        { key: intentKey, entry: null },
+      ]);
+      for (const { key, entry } of entries) ledger.apply(key, entry);
+      run.onRecorded(chunk.length, runEntry);
+    },
+  };
+};
