@@ -88,20 +88,11 @@ export const runHeadersOf = (run: RunIdentity): Readonly<Record<string, Buffer>>
   [RedriveHeader.operator]: Buffer.from(run.operator),
 });
 
-/**
- * A message with its run's audit headers: from the run, or (cheaper, for a whole chunk) the headers
- * `runHeadersOf` built once, so every message shares the same three buffers (producers only read them).
- */
+/** A message with its run's audit headers (`runHeadersOf`, built once a run: producers only read them). */
 export const withRunHeaders = (
   message: OutboundMessage,
-  run: RunIdentity | Readonly<Record<string, Buffer>>,
-): OutboundMessage => {
-  const headers = isRunIdentity(run) ? runHeadersOf(run) : run;
-  return { ...message, headers: { ...message.headers, ...headers } };
-};
-
-const isRunIdentity = (run: RunIdentity | Readonly<Record<string, Buffer>>): run is RunIdentity =>
-  typeof (run as { runId?: unknown }).runId === 'string';
+  runHeaders: Readonly<Record<string, Buffer>>,
+): OutboundMessage => ({ ...message, headers: { ...message.headers, ...runHeaders } });
 
 /**
  * Applies an operator's edit to a unit: the corrected value must pass the order schema, and keep the

@@ -6,6 +6,7 @@ import { OperatorError } from '../../../shared/operator/errors.js';
 import {
   applyEdit,
   type RedriveUnit,
+  runHeadersOf,
   unitsOf,
   withRunHeaders,
 } from '../../../shared/operator/redrive-units.js';
@@ -80,7 +81,10 @@ describe('withRunHeaders', () => {
     const unit = unitOf(unitsOf(dlqRecord(), 'origin', topics, T0));
 
     // Act
-    const message = withRunHeaders(unit.message, { runId: 'run-1', generation: 2, operator: 'alice' });
+    const message = withRunHeaders(
+      unit.message,
+      runHeadersOf({ runId: 'run-1', generation: 2, operator: 'alice' }),
+    );
 
     // Assess
     expect(message.headers[RedriveHeader.runId]?.toString()).toBe('run-1');
