@@ -35,6 +35,12 @@ export interface RunContext {
   readonly onProgress?: (progress: RedriveProgress) => void;
   /** Aborting stops the run after the chunk in flight; what was sent stays recorded. */
   readonly signal?: AbortSignal;
+  /**
+   * Awaited before each chunk is announced, when no chunk of the run is announced and unsent. A UI job
+   * waits here while no request attends it (`shared/ui-api/redrive-jobs.ts`), so a Lambda container
+   * frozen after a response never holds a chunk whose intent is in the ledger but whose send is not.
+   */
+  readonly beforeChunk?: () => Promise<void>;
 }
 
 export interface RunOptions {
@@ -219,6 +225,7 @@ export const runRedrive = async (
       },
       limiter,
       signal,
+      context.beforeChunk,
     ),
   );
   /** Hands full chunks to the pipeline; `all` also the last, partial one. */

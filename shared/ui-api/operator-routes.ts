@@ -195,7 +195,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
       path: '/api/dlq/redrives/{id}',
       handle: async ({ request, params }) => {
         const waitMs = Math.min(maxProgressWaitMs, integerParam(request.query, 'waitMs') ?? 0);
-        const job = await jobs.get(params.id ?? '', waitMs);
+        const job = await jobs.attend(params.id ?? '', waitMs);
         if (job === undefined) {
           throw new ApiError(
             404,
