@@ -33,6 +33,13 @@ interface Job {
 /** How long a response waits for its job to reach the gate (a chunk's send to a dead broker can hang). */
 const defaultParkWaitMs = 8_000;
 
+/**
+ * How long a job waits at its gate for a request before it cancels itself: the browser that polled it
+ * is gone (a closed tab), and a job nobody watches would hold the container's one redrive for good.
+ * The ledger keeps the run unfinished; starting the same redrive again completes it.
+ */
+const defaultAbandonAfterMs = 30_000;
+
 const copy = (job: Job): RedriveJobView => ({ ...job.view });
 
 /** The redrive jobs of this container; at most `maxJobs`, the oldest finished ones dropped first. */
@@ -40,10 +47,12 @@ export const createRedriveJobs = (options: {
   readonly now: () => number;
   readonly maxJobs?: number;
   readonly parkWaitMs?: number;
+  readonly abandonAfterMs?: number;
 }) => {
   const jobs = new Map<string, Job>();
   const maxJobs = options.maxJobs ?? 50;
   const parkWaitMs = options.parkWaitMs ?? defaultParkWaitMs;
+  const abandonAfterMs = options.abandonAfterMs ?? defaultAbandonAfterMs;
 
   const wakeAll = (job: Job): void => {
     for (const wake of job.waiters.splice(0)) wake();
@@ -70,10 +79,16 @@ export const createRedriveJobs = (options: {
   const gate = async (job: Job): Promise<void> => {
     // Re-checked after each wake: the request that woke the run may have answered since.
     while (job.attending === 0 && !job.controller.signal.aborted) {
+      let abandoned: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         job.resume = resolve;
+        abandoned = setTimeout(() => {
+          job.controller.abort();
+          release(job);
+        }, abandonAfterMs);
         wakeAll(job);
       });
+      clearTimeout(abandoned);
     }
     job.controller.signal.throwIfAborted();
   };

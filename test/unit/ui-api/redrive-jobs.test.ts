@@ -169,6 +169,21 @@ describe('UI redrive jobs', () => {
     expect(after).toMatchObject({ state: JobState.cancelled, result: { cancelled: true, sent: 4 } });
   });
 
+  it('cancels itself when no request attends it for a while (the browser went away)', async () => {
+    // Prepare
+    const jobs = createRedriveJobs({ now: Date.now, abandonAfterMs: 20 });
+    const run = chunkedRun(2);
+    const job = jobs.start(request, 'alice', run.run);
+
+    // Act: nobody polls
+    await new Promise<void>((resolve) => setTimeout(resolve, 60));
+
+    // Assess: it ended before its first chunk, as a cancelled job, and no longer holds the container
+    expect(run.sent).toEqual([]);
+    expect(jobs.get(job.id)).toMatchObject({ state: JobState.cancelled });
+    expect(jobs.activeRedrive()).toBeUndefined();
+  });
+
   it('records a failed run with its message instead of rejecting', async () => {
     // Prepare
     const jobs = createRedriveJobs({ now: Date.now });
