@@ -54,7 +54,6 @@ export const truncateUtf8 = (text: string, maxBytes: number): string => {
   // is measured is copied only when it must be cut (this runs for every record a redrive re-publishes).
   if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const bytes = Buffer.from(text, 'utf8');
-  if (bytes.byteLength <= maxBytes) return text;
   const marker = '…[truncated]';
   const budget = Math.max(0, maxBytes - Buffer.byteLength(marker));
   let cut = budget;

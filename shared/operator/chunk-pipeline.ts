@@ -36,15 +36,24 @@ export interface ChunkFailure {
  * A chunk already sent when a later failure happens is still recorded if it can be, so the next run has
  * less to recover.
  */
+/** Runs one chunk's announce and send; the default runs them as they are. */
+export type ChunkGuard = <T>(announceAndSend: () => Promise<T>) => Promise<T>;
+
 export class ChunkPipeline<Chunk, Announced> {
   readonly #steps: ChunkSteps<Chunk, Announced>;
+  readonly #guard: ChunkGuard;
   #sending: Promise<void> = Promise.resolve();
   #recording: Promise<void> = Promise.resolve();
   #recordingBefore: Promise<void> = Promise.resolve();
   #failure: ChunkFailure | undefined;
 
-  constructor(steps: ChunkSteps<Chunk, Announced>) {
+  /**
+   * `guard` wraps each chunk's announce and send, which start only once the previous chunk's send has
+   * ended: a UI job waits there for a request, and holds its answers until the send settles.
+   */
+  constructor(steps: ChunkSteps<Chunk, Announced>, guard: ChunkGuard = (work) => work()) {
     this.#steps = steps;
+    this.#guard = guard;
   }
 
   /** The first step that failed, if any; later failures are consequences and are not kept. */
@@ -95,13 +104,15 @@ export class ChunkPipeline<Chunk, Announced> {
   async #announceAndSend(chunk: Chunk): Promise<Announced> {
     let step: ChunkStep = 'announce';
     try {
-      const announced = await this.#steps.announce(chunk);
-      // Recording the previous chunk ran while this one was announced. If it failed, this chunk is
-      // not sent: nothing more goes out once the run can no longer record what it sends.
-      this.#throwIfFailed();
-      step = 'send';
-      await this.#steps.send(chunk, announced);
-      return announced;
+      return await this.#guard(async () => {
+        const announced = await this.#steps.announce(chunk);
+        // Recording the previous chunk ran while this one was announced. If it failed, this chunk is
+        // not sent: nothing more goes out once the run can no longer record what it sends.
+        this.#throwIfFailed();
+        step = 'send';
+        await this.#steps.send(chunk, announced);
+        return announced;
+      });
     } catch (error) {
       this.#fail(error, step);
       throw error;

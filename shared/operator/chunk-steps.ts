@@ -30,7 +30,6 @@ export const redriveChunkSteps = (
   run: ChunkRun,
   limiter: RateLimiter,
   signal: AbortSignal | undefined,
-  beforeChunk?: () => Promise<void>,
 ): ChunkSteps<readonly RedriveUnit[], AnnouncedChunk> => {
   // Built once: every record of the run carries the same three audit header buffers.
   const runHeaders = runHeadersOf(run);
@@ -38,8 +37,6 @@ export const redriveChunkSteps = (
 
   return {
     announce: async (chunk) => {
-      // The pipeline calls this only once the previous chunk's send has ended: a safe place to wait.
-      await beforeChunk?.();
       // A cancel stops the run before the next chunk is announced; the chunks already out are recorded.
       signal?.throwIfAborted();
       await limiter.take(chunk.length, signal);

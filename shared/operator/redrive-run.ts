@@ -36,11 +36,11 @@ export interface RunContext {
   /** Aborting stops the run after the chunk in flight; what was sent stays recorded. */
   readonly signal?: AbortSignal;
   /**
-   * Awaited before each chunk is announced, when no chunk of the run is announced and unsent. A UI job
-   * waits here while no request attends it (`shared/ui-api/redrive-jobs.ts`), so a Lambda container
-   * frozen after a response never holds a chunk whose intent is in the ledger but whose send is not.
+   * Each chunk's announce and send run inside this (`ChunkPipeline`'s guard). A UI job waits in it for a
+   * request to attend, and keeps its answers back until the send settles (`shared/ui-api/redrive-jobs.ts`),
+   * so a Lambda container frozen after a response never holds an announced, unsent chunk.
    */
-  readonly beforeChunk?: () => Promise<void>;
+  readonly guardChunk?: <T>(announceAndSend: () => Promise<T>) => Promise<T>;
 }
 
 export interface RunOptions {
@@ -225,8 +225,8 @@ export const runRedrive = async (
       },
       limiter,
       signal,
-      context.beforeChunk,
     ),
+    context.guardChunk,
   );
   /** Hands full chunks to the pipeline; `all` also the last, partial one. */
   const flush = async (all = false): Promise<void> => {

@@ -8,6 +8,12 @@ import type { AuditLogger, SessionRoute, SignedIn } from './api.js';
 import { ApiError, type ApiResponse, json, parseJsonBody } from './http.js';
 import type { RedriveJobs } from './redrive-jobs.js';
 
+/**
+ * How long the POST that starts a redrive attends it before it answers: the run starts within it (a
+ * job does nothing unattended, see redrive-jobs.ts), and a small redrive is done by the answer.
+ */
+const startAttendMs = 1_000;
+
 /** The longest a progress poll waits for a running redrive to move (it keeps the run going on Lambda). */
 export const maxProgressWaitMs = 5_000;
 
@@ -113,7 +119,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
       dryRun: redriveRequest.dryRun ?? false,
       force: redriveRequest.force ?? false,
     });
-    return json(202, job);
+    return json(202, (await jobs.attend(job.id, startAttendMs)) ?? job);
   };
 
   return [
@@ -160,7 +166,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
           job: job.id,
           from: `${params.partition}:${params.offset}`,
         });
-        return json(202, job);
+        return json(202, (await jobs.attend(job.id, startAttendMs)) ?? job);
       },
     },
     {

@@ -5,38 +5,42 @@ import { JobState, type RedriveJobView } from '../contract/redrive-job.js';
 /*
  * A bulk redrive from the UI runs as a job in the container that started it, and the browser polls
  * its progress. A Lambda container runs only while it serves a request and is frozen, wherever its
- * code is, once the response is out. So a job moves only while a request attends it (the start and
- * each progress poll), and before such a request answers, the job is brought to its gate between two
- * chunks: a frozen container never holds a chunk announced in the ledger but not sent, which a later
- * run elsewhere would settle as unsent and send again while this one, thawed, sent it too. If the
- * container is gone, the ledger still shows the run unfinished, and running the same redrive again
- * completes the rest with no duplicate and no gap.
+ * code is, once the response is out. So:
+ * - a job starts, and goes past each gate between two chunks, only while a request attends it (the
+ *   POST that starts it, or a progress poll);
+ * - a request answers only when no chunk of its job is between announce and acknowledged send.
+ * A frozen container therefore never holds a chunk announced in the ledger but not sent, which a run
+ * elsewhere would settle as unsent and send again while this one, thawed, sent it too; and a job
+ * never claims the ledger's writer or settles intents unattended. If the container is gone, the
+ * ledger still shows the run unfinished, and running the same redrive again completes the rest with
+ * no duplicate and no gap.
  */
 
 export type RunRedrive = (context: {
   readonly signal: AbortSignal;
   readonly onProgress: (progress: RedriveProgress) => void;
-  /** The run awaits this before each chunk; it returns at once while a request attends the job. */
-  readonly beforeChunk: () => Promise<void>;
+  /** The run hands each chunk's announce-and-send to this; it waits for a request to attend first. */
+  readonly guardChunk: <T>(announceAndSend: () => Promise<T>) => Promise<T>;
 }) => Promise<RedriveResult>;
 
 interface Job {
   view: RedriveJobView;
   readonly controller: AbortController;
   waiters: Array<() => void>;
-  /** Requests attending the job now; the run waits at its gate while there are none. */
+  /** Requests attending the job now; the run waits at a gate while there are none. */
   attending: number;
-  /** Set while the run waits at its gate: lets it go on. */
+  /** Set while the run waits at a gate: lets it go on. */
   resume: (() => void) | undefined;
+  /** When the run last came to wait at a gate with nobody attending (clock ms), while it waits. */
+  waitingSince: number | undefined;
+  /** A chunk is between its announce and its acknowledged send: no answer may go out now. */
+  chunkInFlight: boolean;
 }
 
-/** How long a response waits for its job to reach the gate (a chunk's send to a dead broker can hang). */
-const defaultParkWaitMs = 8_000;
-
 /**
- * How long a job waits at its gate for a request before it cancels itself: the browser that polled it
- * is gone (a closed tab), and a job nobody watches would hold the container's one redrive for good.
- * The ledger keeps the run unfinished; starting the same redrive again completes it.
+ * How long a job waits at a gate for a request before it cancels itself: the browser that polled it is
+ * gone (a closed tab), and a job nobody watches would hold the container's one redrive for good. The
+ * ledger keeps the run unfinished; starting the same redrive again completes it.
  */
 const defaultAbandonAfterMs = 30_000;
 
@@ -46,12 +50,10 @@ const copy = (job: Job): RedriveJobView => ({ ...job.view });
 export const createRedriveJobs = (options: {
   readonly now: () => number;
   readonly maxJobs?: number;
-  readonly parkWaitMs?: number;
   readonly abandonAfterMs?: number;
 }) => {
   const jobs = new Map<string, Job>();
   const maxJobs = options.maxJobs ?? 50;
-  const parkWaitMs = options.parkWaitMs ?? defaultParkWaitMs;
   const abandonAfterMs = options.abandonAfterMs ?? defaultAbandonAfterMs;
 
   const wakeAll = (job: Job): void => {
@@ -63,42 +65,66 @@ export const createRedriveJobs = (options: {
     wakeAll(job);
   };
 
-  /** Resolves at the job's next change (progress, end, reaching its gate), or after `ms`. */
-  const nextChange = (job: Job, ms: number): Promise<void> =>
+  /** Resolves at the job's next change (progress, end, a gate reached, a send acknowledged). */
+  const nextChange = (job: Job, ms?: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
       job.waiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
     });
 
-  const isParked = (job: Job): boolean => job.resume !== undefined;
+  /** Lets a run waiting at a gate go on (it waits again unless a request attends it). */
+  const release = (job: Job): void => {
+    const resume = job.resume;
+    job.resume = undefined;
+    job.waitingSince = undefined;
+    resume?.();
+  };
 
-  /** The run's gate: open while a request attends the job; a cancel opens it too, and stops the run. */
+  const abandon = (job: Job): void => {
+    job.controller.abort();
+    release(job);
+  };
+
+  /**
+   * Abandons a job left waiting longer than allowed. Checked against the clock at every use, not only
+   * by its timer: a container thawed after a long freeze may serve a request before the timer fires.
+   */
+  const abandonIfStale = (job: Job): void => {
+    if (job.waitingSince !== undefined && options.now() - job.waitingSince >= abandonAfterMs) abandon(job);
+  };
+
+  /** A gate: open while a request attends the job; a cancel or an abandon opens it, and stops the run. */
   const gate = async (job: Job): Promise<void> => {
     // Re-checked after each wake: the request that woke the run may have answered since.
     while (job.attending === 0 && !job.controller.signal.aborted) {
-      let abandoned: ReturnType<typeof setTimeout> | undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         job.resume = resolve;
-        abandoned = setTimeout(() => {
-          job.controller.abort();
-          release(job);
-        }, abandonAfterMs);
+        job.waitingSince = options.now();
+        timer = setTimeout(() => abandon(job), abandonAfterMs);
         wakeAll(job);
       });
-      clearTimeout(abandoned);
+      clearTimeout(timer);
     }
     job.controller.signal.throwIfAborted();
   };
 
-  /** Lets a run waiting at its gate go on (it waits again unless a request attends it). */
-  const release = (job: Job): void => {
-    const resume = job.resume;
-    job.resume = undefined;
-    resume?.();
-  };
+  /** A chunk's announce and send, entered through a gate and marked in flight until the send settles. */
+  const guardChunk =
+    (job: Job) =>
+    async <T>(announceAndSend: () => Promise<T>): Promise<T> => {
+      await gate(job);
+      job.chunkInFlight = true;
+      try {
+        return await announceAndSend();
+      } finally {
+        job.chunkInFlight = false;
+        wakeAll(job);
+      }
+    };
 
   const evict = (): void => {
     for (const [id, job] of jobs) {
@@ -107,7 +133,10 @@ export const createRedriveJobs = (options: {
     }
   };
 
-  /** Starts a run; never rejects (a failed run is a job in state `failed` with its message). */
+  /**
+   * Creates a job; its run begins at the first request that attends it (the route that starts it
+   * attends it at once). Never rejects: a failed run is a job in state `failed` with its message.
+   */
   const start = (request: RedriveRequest, operator: string, run: RunRedrive): RedriveJobView => {
     const now = options.now();
     const job: Job = {
@@ -123,14 +152,20 @@ export const createRedriveJobs = (options: {
       waiters: [],
       attending: 0,
       resume: undefined,
+      waitingSince: undefined,
+      chunkInFlight: false,
     };
     jobs.set(job.view.id, job);
     evict();
-    void run({
-      signal: job.controller.signal,
-      onProgress: (progress) => touch(job, { progress }),
-      beforeChunk: () => gate(job),
-    }).then(
+    void (async () => {
+      // Nothing unattended: not the writer's claim, not the settling of intents, not the scan.
+      await gate(job);
+      return run({
+        signal: job.controller.signal,
+        onProgress: (progress) => touch(job, { progress }),
+        guardChunk: guardChunk(job),
+      });
+    })().then(
       (result) => touch(job, { result, state: result.cancelled ? JobState.cancelled : JobState.done }),
       (error: unknown) =>
         touch(job, {
@@ -142,17 +177,19 @@ export const createRedriveJobs = (options: {
   };
 
   /**
-   * Attends the job for one request: it moves meanwhile (at least to its next progress or end when
-   * `waitMs` > 0), and before the answer it is brought to its gate, or to its end (a dry run sends
-   * nothing and has no gate to wait for). Returns the job as it is then.
+   * Attends the job for one request: it moves meanwhile (until its next change, or `waitMs`), and the
+   * answer waits until no chunk of it is between announce and acknowledged send. That wait has no
+   * bound of its own: on Lambda a send that outlasts the function's timeout ends the invocation, and
+   * the environment with it, which the ledger's recovery settles like any crash. Returns the job then.
    */
   const attend = async (id: string, waitMs = 0): Promise<RedriveJobView | undefined> => {
     const job = jobs.get(id);
     if (job === undefined) return undefined;
+    abandonIfStale(job);
     job.attending += 1;
     release(job);
     // Left at the very moment the job changes (in its waker, before the run goes on), so a run that
-    // reported progress waits at its gate instead of starting a chunk this answer would then wait for.
+    // reported progress waits at its next gate instead of starting a chunk this answer would wait for.
     let attending = true;
     const leave = (): void => {
       if (attending) job.attending -= 1;
@@ -172,20 +209,11 @@ export const createRedriveJobs = (options: {
       });
     }
     leave();
-    const deadline = Date.now() + parkWaitMs;
-    while (
-      job.attending === 0 &&
-      job.view.state === JobState.running &&
-      job.view.request.dryRun !== true &&
-      !isParked(job) &&
-      Date.now() < deadline
-    ) {
-      await nextChange(job, deadline - Date.now());
-    }
+    while (job.chunkInFlight) await nextChange(job);
     return copy(job);
   };
 
-  /** The job as it is, without letting it move (tests, and the 409 check). */
+  /** The job as it is, without letting it move. */
   const get = (id: string): RedriveJobView | undefined => {
     const job = jobs.get(id);
     return job === undefined ? undefined : copy(job);
@@ -195,27 +223,30 @@ export const createRedriveJobs = (options: {
   const cancel = (id: string): RedriveJobView | undefined => {
     const job = jobs.get(id);
     if (job === undefined) return undefined;
-    if (job.view.state === JobState.running) {
-      job.controller.abort();
-      release(job);
-    }
+    if (job.view.state === JobState.running) abandon(job);
     return copy(job);
   };
 
   /** A running job that is not a dry run: the service runs one such redrive at a time. */
   const activeRedrive = (): RedriveJobView | undefined => {
     for (const job of jobs.values()) {
-      if (job.view.state === JobState.running && job.view.request.dryRun !== true) return copy(job);
+      abandonIfStale(job);
+      // A cancelled job still counts while a chunk of it is being sent: a new run would claim the
+      // writer and settle that chunk's intent before its send lands.
+      if (
+        job.view.state === JobState.running &&
+        (job.chunkInFlight || !job.controller.signal.aborted) &&
+        job.view.request.dryRun !== true
+      ) {
+        return copy(job);
+      }
     }
     return undefined;
   };
 
   /** Stops every running job (shutdown, tests). */
   const cancelAll = (): void => {
-    for (const job of jobs.values()) {
-      job.controller.abort();
-      release(job);
-    }
+    for (const job of jobs.values()) abandon(job);
   };
 
   return { start, attend, get, cancel, cancelAll, activeRedrive };

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { buildSelfManagedKafkaEvent } from '../../infra/local/runner/lambda-event.js';
 import { type PackagedService, packageService, repoRoot } from './helpers/package-service.js';
 import { resolveConditions } from './helpers/resolve-conditions.js';
-import { runPackagedHandler, unpack } from './helpers/run-packaged.js';
+import { relativeImports, runPackagedHandler, unpack } from './helpers/run-packaged.js';
 import { readZip } from './helpers/zip.js';
 
 // Offline checks of what `sls package --stage test` produces. The `test` stage has literal fake values in
@@ -471,6 +471,15 @@ describe('serverless package --stage test', () => {
         expect((await stat(zipPath)).size).toBeLessThan(1024 * 1024);
         // Minified: long lines. esbuild's unminified output averages well under 100 characters a line.
         expect(handlerCode.length / handlerCode.split('\n').length).toBeGreaterThan(200);
+        // Every module a file imports, at load or lazily, is in the zip beside it.
+        for (const entry of entries) {
+          for (const imported of relativeImports(entry.data.toString('utf8'))) {
+            expect(names, `${entry.name} imports ${imported}`).toContain(
+              `functions/${fn.dir}/${imported.slice(2)}`,
+            );
+          }
+        }
+        expect(relativeImports(handlerCode).length).toBeGreaterThan(0);
         // kafkajs is in a chunk of its own, which only the first batch (or request) that needs Kafka loads.
         expect(handlerCode).not.toContain('KafkaJSConnectionError');
         expect(allCode).toContain('KafkaJSConnectionError');

@@ -7,6 +7,13 @@ import { promisify } from 'node:util';
 import { repoRoot } from './package-service.js';
 import type { ZipEntry } from './zip.js';
 
+/** The relative modules a bundle file imports, statically or with `import()` (`./handler.chunk-….mjs`). */
+export const relativeImports = (code: string): string[] => [
+  ...new Set(
+    [...code.matchAll(/(?:from|import\()\s*["'](\.\/[^"']+)["']/g)].map((match) => match[1] as string),
+  ),
+];
+
 /** Writes a function zip's files into a fresh directory, as Lambda unpacks it into /var/task. */
 export const unpack = async (entries: readonly ZipEntry[]): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'orders-dlq-task-'));
@@ -14,8 +21,10 @@ export const unpack = async (entries: readonly ZipEntry[]): Promise<string> => {
     await mkdir(dirname(join(dir, entry.name)), { recursive: true });
     await writeFile(join(dir, entry.name), entry.data);
   }
-  // The runtime provides the excluded `@aws-sdk/*`; the repository's node_modules stands in for it.
-  await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // The runtime provides the excluded `@aws-sdk/*`, and only that: the repository's copy stands in for it,
+  // so a dependency left out of the bundle by mistake fails to load here as it would on Lambda.
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(join(repoRoot, 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'), 'dir');
   return dir;
 };
 

@@ -1,53 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FailureHeader } from '../../../shared/contract/headers.js';
-import type { LedgerEntry, LedgerRunEntry } from '../../../shared/contract/ledger.js';
+import type { LedgerRunEntry } from '../../../shared/contract/ledger.js';
 import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
-import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import { ChunkPipeline } from '../../../shared/operator/chunk-pipeline.js';
-import type { OperatorPorts } from '../../../shared/operator/ports.js';
 import { createOperatorService } from '../../../shared/operator/service.js';
-import { T0, topics } from '../helpers/records.js';
-import { dlqRecord } from './dlq-records.js';
-
-type Entries = ReadonlyArray<{ key: string; entry: LedgerEntry | null }>;
-
-const kindOf = (entries: Entries): 'intent' | 'record' | 'run' =>
-  entries.some(({ key }) => key.startsWith('record:'))
-    ? 'record'
-    : entries[0]?.key.startsWith('intent:')
-      ? 'intent'
-      : 'run';
-
-/** Ports over memory; `writeLedger` and `publish` are supplied by each test. */
-const fakePorts = (
-  records: ConsumedRecord[],
-  io: Pick<OperatorPorts, 'writeLedger' | 'publish'>,
-  onScanned: (record: ConsumedRecord) => void = () => undefined,
-): OperatorPorts => ({
-  topics,
-  ledgerTopic: `${topics.dlq}.redrives`,
-  scan: async (_request, onRecord) => {
-    for (const record of records) {
-      onScanned(record);
-      await onRecord(record);
-    }
-    return { scanned: records.length, window: {} };
-  },
-  endOffsets: async () => ({ '0': 0 }),
-  offsetsAtTime: async () => ({}),
-  committedOffsets: async () => ({}),
-  readLedger: async (from) => from,
-  claimWriter: async () => undefined,
-  now: () => T0,
-  sleep: async () => undefined,
-  ...io,
-});
+import { topics } from '../helpers/records.js';
+import { dlqOf, fakeOperatorPorts, type LedgerEntries, ledgerWriteKind } from './fake-ports.js';
 
 const alice = { operator: { name: 'alice' } };
 const everything = { selection: { kind: 'filter', filter: {} }, target: 'origin' } as const;
-const dlq = (count: number) =>
-  Array.from({ length: count }, (_, offset) => dlqRecord({ offset, orderId: `o-${offset}` }));
 const fromOf = (message: OutboundMessage) => message.headers[FailureHeader.redrivenFrom]?.toString('utf8');
 
 class FencedError extends Error {
@@ -60,15 +22,15 @@ describe('redrive chunk pipeline', () => {
     // for: only the check right before the send can keep chunk 2 from going out.
     const published: OutboundMessage[] = [];
     const runs: LedgerRunEntry[] = [];
-    const intents: Entries[] = [];
+    const intents: LedgerEntries[] = [];
     let failRecording: ((error: Error) => void) | undefined;
-    const ports = fakePorts(dlq(6), {
+    const ports = fakeOperatorPorts(dlqOf(6), {
       publish: async (messages) => {
         published.push(...messages);
       },
       writeLedger: async (_runId, entries) => {
         for (const { entry } of entries) if (entry?.type === 'run') runs.push(entry);
-        const kind = kindOf(entries);
+        const kind = ledgerWriteKind(entries);
         if (kind === 'record') {
           return new Promise<void>((_resolve, reject) => {
             failRecording = reject;
@@ -99,7 +61,7 @@ describe('redrive chunk pipeline', () => {
   it('keeps at most three chunks in memory while the scan runs ahead, and sends exactly the selection once, in order', async () => {
     // Prepare: slow sends and ledger writes, so the scan gets ahead wherever the pipeline lets it
     const chunkSize = 3;
-    const records = dlq(60);
+    const records = dlqOf(60);
     const selected = records.filter((record) => record.offset % 3 !== 1);
     const wanted = selected.map((record) => ({ partition: record.partition, offset: record.offset }));
     const published: OutboundMessage[] = [];
@@ -108,7 +70,7 @@ describe('redrive chunk pipeline', () => {
     let mostHeld = 0;
     let sending = 0;
     let scannedWhileSending = 0;
-    const ports = fakePorts(
+    const ports = fakeOperatorPorts(
       records,
       {
         publish: async (messages) => {
@@ -118,9 +80,9 @@ describe('redrive chunk pipeline', () => {
         },
         writeLedger: async (_runId, entries) => {
           // A chunk is out from its intent until its publish is acknowledged.
-          if (kindOf(entries) === 'intent') sending += 1;
+          if (ledgerWriteKind(entries) === 'intent') sending += 1;
           await delay(2);
-          if (kindOf(entries) === 'record')
+          if (ledgerWriteKind(entries) === 'record')
             recorded += entries.filter(({ entry }) => entry?.type === 'record').length;
         },
       },

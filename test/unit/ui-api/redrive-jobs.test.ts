@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RedriveProgress, RedriveRequest, RedriveResult } from '../../../shared/contract/operator.js';
 import { JobState } from '../../../shared/contract/redrive-job.js';
+import { createOperatorService } from '../../../shared/operator/service.js';
 import { createRedriveJobs } from '../../../shared/ui-api/redrive-jobs.js';
+import { dlqOf, fakeOperatorPorts, ledgerWriteKind } from '../operator/fake-ports.js';
+
+const everything = { selection: { kind: 'filter', filter: {} }, target: 'origin' } as const;
 
 const request: RedriveRequest = { selection: { kind: 'group', fingerprint: 'fp-1' }, target: 'origin' };
 
@@ -33,7 +38,7 @@ const result = (cancelled: boolean): RedriveResult => ({
 
 type RunContext = Parameters<Parameters<ReturnType<typeof createRedriveJobs>['start']>[2]>[0];
 
-/** A run the test steps by hand: report progress, wait at its gate, then finish or wait for the abort. */
+/** A run the test steps by hand: report progress, pass a chunk through its guard, finish or wait for the abort. */
 const manualRun = () => {
   let context: RunContext | undefined;
   let finish: (value: RedriveResult) => void = () => undefined;
@@ -46,25 +51,29 @@ const manualRun = () => {
   };
   return {
     run,
+    started: () => context !== undefined,
     report: (value: RedriveProgress) => context?.onProgress(value),
-    /** What a real run does between two chunks. */
-    gate: () => context?.beforeChunk() ?? Promise.resolve(),
+    /** What a real run does for each chunk: announce and send it inside the guard. */
+    chunk: () => context?.guardChunk(async () => undefined) ?? Promise.resolve(),
     finish: (v: RedriveResult) => finish(v),
     signal: () => context?.signal,
   };
 };
 
-/** A run of `chunks` chunks whose sends the test releases one by one, as `runRedrive` uses the gate. */
+/** A run of `chunks` chunks whose sends the test acknowledges one by one. */
 const chunkedRun = (chunks: number) => {
   const sent: number[] = [];
   const sends: Array<() => void> = [];
   let sending = false;
-  const run = async ({ beforeChunk, onProgress }: RunContext): Promise<RedriveResult> => {
+  let started = false;
+  const run = async ({ guardChunk, onProgress }: RunContext): Promise<RedriveResult> => {
+    started = true;
     for (let chunk = 1; chunk <= chunks; chunk += 1) {
-      await beforeChunk();
-      sending = true;
-      await new Promise<void>((resolve) => sends.push(resolve));
-      sending = false;
+      await guardChunk(async () => {
+        sending = true;
+        await new Promise<void>((resolve) => sends.push(resolve));
+        sending = false;
+      });
       sent.push(chunk);
       onProgress(progress(chunk));
     }
@@ -73,6 +82,7 @@ const chunkedRun = (chunks: number) => {
   return {
     run,
     sent,
+    started: () => started,
     isSending: () => sending,
     /** Lets the send in flight be acknowledged. */
     acknowledge: () => sends.shift()?.(),
@@ -82,16 +92,24 @@ const chunkedRun = (chunks: number) => {
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe('UI redrive jobs', () => {
+  let jobs: ReturnType<typeof createRedriveJobs> | undefined;
+  const createJobs = (options: { abandonAfterMs?: number } = {}) => {
+    jobs = createRedriveJobs({ now: Date.now, ...options });
+    return jobs;
+  };
+  afterEach(() => jobs?.cancelAll());
+
   it('reports progress to a waiting poll as soon as the run moves, then the result', async () => {
     // Prepare
-    const jobs = createRedriveJobs({ now: Date.now });
+    const jobs = createJobs();
     const run = manualRun();
     const job = jobs.start(request, 'alice', run.run);
 
     // Act
     const waiting = jobs.attend(job.id, 60_000);
+    await macrotask();
     run.report(progress(4));
-    void run.gate();
+    void run.chunk();
     const moved = await waiting;
     run.finish(result(false));
     const finished = await jobs.attend(job.id, 60_000);
@@ -102,39 +120,37 @@ describe('UI redrive jobs', () => {
     expect(finished).toMatchObject({ state: JobState.done, result: { sent: 10 } });
   });
 
-  it('moves only while a request attends it, and waits at its gate between chunks otherwise', async () => {
+  it('starts, and goes on past each chunk, only while a request attends it', async () => {
     // Prepare
-    const jobs = createRedriveJobs({ now: Date.now });
+    const jobs = createJobs();
     const run = chunkedRun(3);
     const job = jobs.start(request, 'alice', run.run);
     await macrotask();
-    const beforeAnyPoll = [...run.sent];
+    const startedBeforeAnyRequest = run.started();
 
     // Act: one poll; its chunk is acknowledged while it waits
     const poll = jobs.attend(job.id, 60_000);
     await macrotask();
     run.acknowledge();
-    const afterPoll = await poll;
+    await poll;
     await macrotask();
     await macrotask();
 
-    // Assess: nothing moved before the poll, one chunk during it, and the run waits again after it
-    expect(beforeAnyPoll).toEqual([]);
-    expect(afterPoll?.progress?.sent).toBe(1);
+    // Assess: nothing ran before the poll, one chunk during it, and the run waits again after it
+    expect(startedBeforeAnyRequest).toBe(false);
     expect(run.sent).toEqual([1]);
     expect(run.isSending()).toBe(false);
-    expect(jobs.get(job.id)?.state).toBe(JobState.running);
+    expect(jobs.get(job.id)).toMatchObject({ state: JobState.running, progress: { sent: 1 } });
   });
 
   it('answers only once the chunk in flight is sent, so a frozen container holds no unsent chunk', async () => {
     // Prepare: a poll moves the run into its first chunk's send
-    const jobs = createRedriveJobs({ now: Date.now });
+    const jobs = createJobs();
     const run = chunkedRun(2);
     const job = jobs.start(request, 'alice', run.run);
-    await macrotask();
     let answered = false;
 
-    // Act: the poll's wait ends (no progress within 1 ms) while the send is still in flight
+    // Act: the poll's own wait ends (1 ms) while the send is still in flight
     const poll = jobs.attend(job.id, 1).then((view) => {
       answered = true;
       return view;
@@ -143,21 +159,56 @@ describe('UI redrive jobs', () => {
     const answeredWhileSending = answered;
     const wasSending = run.isSending();
     run.acknowledge();
-    const view = await poll;
+    await poll;
 
     // Assess
     expect(wasSending).toBe(true);
     expect(answeredWhileSending).toBe(false);
-    expect(view?.progress?.sent).toBe(1);
     expect(run.isSending()).toBe(false);
+  });
+
+  it('leaves no announced chunk unsent at any answer, over a real run of many chunks', async () => {
+    // Prepare: the real redrive over memory, with intents and sends that take a while
+    const jobs = createJobs();
+    let announced = 0;
+    let acknowledged = 0;
+    const ports = fakeOperatorPorts(dlqOf(40), {
+      writeLedger: async (_runId, entries) => {
+        await delay(2);
+        if (ledgerWriteKind(entries) === 'intent') announced += 1;
+      },
+      publish: async () => {
+        await delay(3);
+        acknowledged += 1;
+      },
+    });
+    const service = createOperatorService(ports, { chunkSize: 4, progressEveryMs: 0 });
+    const job = jobs.start(request, 'alice', (context) =>
+      service.redrive(everything, { operator: { name: 'alice' }, ...context }),
+    );
+
+    // Act: poll until done, each poll's own wait shorter than a chunk
+    const atAnswers: Array<[number, number]> = [];
+    let view = await jobs.attend(job.id, 1);
+    atAnswers.push([announced, acknowledged]);
+    while (view?.state === JobState.running) {
+      view = await jobs.attend(job.id, 1);
+      atAnswers.push([announced, acknowledged]);
+    }
+
+    // Assess: every chunk whose intent was written had its send acknowledged before each answer
+    expect(view).toMatchObject({ state: JobState.done, result: { sent: 40 } });
+    expect(atAnswers.length).toBeGreaterThan(3);
+    expect(atAnswers.filter(([intents, sends]) => intents !== sends)).toEqual([]);
   });
 
   it('cancels a running job through its signal, also while it waits at its gate', async () => {
     // Prepare
-    const jobs = createRedriveJobs({ now: Date.now });
+    const jobs = createJobs();
     const run = manualRun();
     const job = jobs.start(request, 'alice', run.run);
-    const gate = run.gate();
+    await jobs.attend(job.id, 5);
+    const chunk = run.chunk();
 
     // Act
     jobs.cancel(job.id);
@@ -165,28 +216,28 @@ describe('UI redrive jobs', () => {
 
     // Assess
     expect(run.signal()?.aborted).toBe(true);
-    await expect(gate).rejects.toThrow();
+    await expect(chunk).rejects.toThrow();
     expect(after).toMatchObject({ state: JobState.cancelled, result: { cancelled: true, sent: 4 } });
   });
 
   it('cancels itself when no request attends it for a while (the browser went away)', async () => {
     // Prepare
-    const jobs = createRedriveJobs({ now: Date.now, abandonAfterMs: 20 });
+    const jobs = createJobs({ abandonAfterMs: 20 });
     const run = chunkedRun(2);
     const job = jobs.start(request, 'alice', run.run);
 
     // Act: nobody polls
     await new Promise<void>((resolve) => setTimeout(resolve, 60));
 
-    // Assess: it ended before its first chunk, as a cancelled job, and no longer holds the container
-    expect(run.sent).toEqual([]);
+    // Assess: it ended without running, as a cancelled job, and no longer holds the container
+    expect(run.started()).toBe(false);
     expect(jobs.get(job.id)).toMatchObject({ state: JobState.cancelled });
     expect(jobs.activeRedrive()).toBeUndefined();
   });
 
   it('records a failed run with its message instead of rejecting', async () => {
     // Prepare
-    const jobs = createRedriveJobs({ now: Date.now });
+    const jobs = createJobs();
 
     // Act
     const job = jobs.start(request, 'alice', async () => {
