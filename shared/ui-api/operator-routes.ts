@@ -218,7 +218,8 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
         const job = jobs.cancel(params.id ?? '');
         if (job === undefined) throw new ApiError(404, 'no such redrive job here');
         logger.info('ui redrive cancelled', { operator: session.operator, job: job.id });
-        return json(200, job);
+        // Attended like a poll: the run stops before its next chunk, and the answer comes once it has.
+        return json(200, (await jobs.attend(job.id, maxProgressWaitMs)) ?? job);
       },
     },
     {

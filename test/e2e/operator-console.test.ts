@@ -227,4 +227,45 @@ describe('operator console in Chromium', () => {
     expect(await entry.first().textContent()).toContain('completed');
     await done(page);
   });
+
+  // Last in the file: it redrives part of the "has no stock" group, whose first record the edit case sends.
+  it('cancels a running group redrive from the page: it stops before its next chunk, and the rest stays', async () => {
+    // Prepare: a slow redrive (5 records a second, so 5 a chunk)
+    const page = await signedIn('alice-e2e-token');
+    await groupRow(page, 'has no stock').click();
+    await expect.poll(() => page.textContent('#group-count')).toMatch(/^120 /);
+    await page.fill('#group-redrive-form input[name=rate]', '5');
+    await page.click('#group-redrive');
+    await waitFor(async () => /sent [1-9]/.test((await page.textContent('#redrive-status')) ?? ''), {
+      timeoutMs: 30_000,
+      description: 'the first chunk sent',
+    });
+
+    // Act
+    await page.click('#redrive-cancel');
+    await page.locator('#redrive-status[data-state=cancelled]').waitFor({ timeout: 30_000 });
+    const status = (await page.textContent('#redrive-status')) ?? '';
+    const sentByCancel = Number(/^cancelled after (\d+) of \d+ matching/.exec(status)?.[1] ?? Number.NaN);
+    // Nothing more goes out once the run has stopped.
+    await new Promise<void>((resolve) => setTimeout(resolve, 2_000));
+    const orders = await readTopic(createTestKafka(pipeline.config.brokers.join(','), { quiet: true }), {
+      topic: pipeline.topics.orders,
+      timeoutMs: 3_000,
+    });
+    const redriven = orders.filter(
+      (message) =>
+        message.key?.toString().startsWith('stock-') &&
+        String(message.headers?.[RedriveHeader.operator]) === 'alice',
+    );
+
+    // Assess
+    expect(status).toMatch(/^cancelled after \d+ of \d+ matching/);
+    expect(sentByCancel).toBeGreaterThan(0);
+    expect(sentByCancel).toBeLessThan(119);
+    expect(redriven).toHaveLength(sentByCancel);
+    const entry = page.locator('#history-body tr', { hasText: 'cancelled' });
+    await entry.first().waitFor();
+    expect(await entry.first().locator('td.operator').textContent()).toBe('alice');
+    await done(page);
+  });
 });

@@ -5,9 +5,9 @@ import { jobStatus } from './console-view.js';
 import { byId } from './dom.js';
 import { groupsView, refreshGroups, reloadGroupRecords } from './groups.js';
 import { refreshHistory } from './history.js';
-import { followJob } from './job-client.js';
+import { type FollowedJob, followJob } from './job-client.js';
 
-let current: RedriveJobView | undefined;
+let current: FollowedJob | undefined;
 
 const show = (job: RedriveJobView): void => {
   const status = jobStatus(job);
@@ -43,8 +43,9 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
   byId<HTMLButtonElement>('group-redrive').disabled = true;
   try {
     const job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
-    current = job;
-    await followJob(job, show);
+    await followJob(job, show, (followed) => {
+      current = followed;
+    });
   } catch (error) {
     byId('redrive-job').hidden = false;
     byId('redrive-status').textContent = error instanceof Error ? error.message : String(error);
@@ -56,12 +57,7 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
   await Promise.allSettled([refreshGroups(), reloadGroupRecords(), refreshHistory()]);
 };
 
+/** Asks the redrive being followed to stop: its next request is the cancel (see job-client.ts). */
 export const cancelRedrive = async (): Promise<void> => {
-  if (current === undefined) return;
-  show(
-    await api<RedriveJobView>(`/api/dlq/redrives/${encodeURIComponent(current.id)}/cancel`, {
-      method: 'POST',
-      body: {},
-    }),
-  );
+  current?.cancel();
 };
