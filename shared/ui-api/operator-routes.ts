@@ -14,6 +14,9 @@ import type { RedriveJobs } from './redrive-jobs.js';
  */
 const startAttendMs = 1_000;
 
+/** How long a new redrive waits for a cancelled or abandoned one to end before it is refused. */
+const stoppingWaitMs = 5_000;
+
 /** The longest a progress poll waits for a running redrive to move (it keeps the run going on Lambda). */
 export const maxProgressWaitMs = 5_000;
 
@@ -80,8 +83,12 @@ const listPage = (service: OperatorService, input: SignedIn, extra: SearchFilter
   );
 };
 
-/** One redrive at a time per container (the service refuses a second): a 409 before a job exists. */
-const refuseWhileRedriving = (jobs: RedriveJobs): void => {
+/**
+ * One redrive at a time per container (the service refuses a second): a 409 before a job exists. A job
+ * already told to stop is given a moment to end first.
+ */
+const refuseWhileRedriving = async (jobs: RedriveJobs): Promise<void> => {
+  await jobs.settleStopping(stoppingWaitMs);
   const active = jobs.activeRedrive();
   if (active !== undefined) {
     throw new ApiError(409, `redrive job ${active.id} is still running; wait for it to end or cancel it`);
@@ -106,7 +113,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
     const service = await deps.service();
     // Validated before the job starts, so a bad request is a 400 here and not a failed job later.
     const redriveRequest = await call(async () => parseRedriveRequest(body));
-    if (redriveRequest.dryRun !== true) refuseWhileRedriving(jobs);
+    if (redriveRequest.dryRun !== true) await refuseWhileRedriving(jobs);
     const operator = { name: session.operator };
     const job = jobs.start(redriveRequest, session.operator, (context) =>
       service.redrive(redriveRequest, { operator, ...context }),
@@ -151,7 +158,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
         }
         const edit = await call(async () => parseEditRedriveRequest({ ...body, record: coordinate(params) }));
         const service = await deps.service();
-        refuseWhileRedriving(jobs);
+        await refuseWhileRedriving(jobs);
         // A job like any redrive: a scan plus a ledger transaction can outlast one request on a busy broker.
         const job = jobs.start(
           {

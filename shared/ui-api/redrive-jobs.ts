@@ -13,7 +13,8 @@ import { JobState, type RedriveJobView } from '../contract/redrive-job.js';
  * elsewhere would settle as unsent and send again while this one, thawed, sent it too; and a job
  * never claims the ledger's writer or settles intents unattended. If the container is gone, the
  * ledger still shows the run unfinished, and running the same redrive again completes the rest with
- * no duplicate and no gap.
+ * no duplicate and no gap. This relies on what Lambda guarantees: an environment serves one request at a
+ * time. Locally several requests may attend a job at once, but nothing is frozen there.
  */
 
 export type RunRedrive = (context: {
@@ -35,6 +36,8 @@ interface Job {
   waitingSince: number | undefined;
   /** A chunk is between its announce and its acknowledged send: no answer may go out now. */
   chunkInFlight: boolean;
+  /** Settles when the run has ended, however it ended. */
+  ended: Promise<void>;
 }
 
 /**
@@ -66,13 +69,22 @@ export const createRedriveJobs = (options: {
   };
 
   /** Resolves at the job's next change (progress, end, a gate reached, a send acknowledged). */
-  const nextChange = (job: Job, ms?: number): Promise<void> =>
+  const nextChange = (job: Job, ms?: number, onWake: () => void = () => undefined): Promise<void> =>
     new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
-      job.waiters.push(() => {
+      const wake = (): void => {
         clearTimeout(timer);
+        onWake();
         resolve();
-      });
+      };
+      const timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              // Taken out again, so polls that time out during a long send do not pile up waiters.
+              job.waiters = job.waiters.filter((waiter) => waiter !== wake);
+              wake();
+            }, ms);
+      job.waiters.push(wake);
     });
 
   /** Lets a run waiting at a gate go on (it waits again unless a request attends it). */
@@ -105,6 +117,8 @@ export const createRedriveJobs = (options: {
         job.resume = resolve;
         job.waitingSince = options.now();
         timer = setTimeout(() => abandon(job), abandonAfterMs);
+        // Not what keeps a local process alive: a shutdown cancels the jobs anyway.
+        timer.unref?.();
         wakeAll(job);
       });
       clearTimeout(timer);
@@ -154,10 +168,11 @@ export const createRedriveJobs = (options: {
       resume: undefined,
       waitingSince: undefined,
       chunkInFlight: false,
+      ended: Promise.resolve(),
     };
     jobs.set(job.view.id, job);
     evict();
-    void (async () => {
+    job.ended = (async () => {
       // Nothing unattended: not the writer's claim, not the settling of intents, not the scan.
       await gate(job);
       return run({
@@ -168,10 +183,12 @@ export const createRedriveJobs = (options: {
     })().then(
       (result) => touch(job, { result, state: result.cancelled ? JobState.cancelled : JobState.done }),
       (error: unknown) =>
-        touch(job, {
-          state: job.controller.signal.aborted ? JobState.cancelled : JobState.failed,
-          error: error instanceof Error ? error.message : String(error),
-        }),
+        touch(
+          job,
+          job.controller.signal.aborted
+            ? { state: JobState.cancelled }
+            : { state: JobState.failed, error: error instanceof Error ? error.message : String(error) },
+        ),
     );
     return copy(job);
   };
@@ -195,19 +212,7 @@ export const createRedriveJobs = (options: {
       if (attending) job.attending -= 1;
       attending = false;
     };
-    if (waitMs > 0 && job.view.state === JobState.running) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          leave();
-          resolve();
-        }, waitMs);
-        job.waiters.push(() => {
-          clearTimeout(timer);
-          leave();
-          resolve();
-        });
-      });
-    }
+    if (waitMs > 0 && job.view.state === JobState.running) await nextChange(job, waitMs, leave);
     leave();
     while (job.chunkInFlight) await nextChange(job);
     return copy(job);
@@ -227,21 +232,36 @@ export const createRedriveJobs = (options: {
     return copy(job);
   };
 
-  /** A running job that is not a dry run: the service runs one such redrive at a time. */
+  /**
+   * A running job that is not a dry run: the service runs one such redrive at a time. A job told to stop
+   * (cancelled, abandoned) counts until its run has ended, which `settleStopping` waits for: it may
+   * still be sending a chunk, or recording one, and holds the service's one redrive meanwhile.
+   */
   const activeRedrive = (): RedriveJobView | undefined => {
     for (const job of jobs.values()) {
-      abandonIfStale(job);
-      // A cancelled job still counts while a chunk of it is being sent: a new run would claim the
-      // writer and settle that chunk's intent before its send lands.
-      if (
-        job.view.state === JobState.running &&
-        (job.chunkInFlight || !job.controller.signal.aborted) &&
-        job.view.request.dryRun !== true
-      ) {
-        return copy(job);
-      }
+      if (job.view.state === JobState.running && job.view.request.dryRun !== true) return copy(job);
     }
     return undefined;
+  };
+
+  /**
+   * Abandons the jobs left waiting too long, then waits (up to `ms`) for every job told to stop to end,
+   * so a redrive started right after a cancel, or after a thaw, is not refused for a job on its way out.
+   */
+  const settleStopping = async (ms: number): Promise<void> => {
+    for (const job of jobs.values()) abandonIfStale(job);
+    const stopping = [...jobs.values()]
+      .filter((job) => job.view.state === JobState.running && job.controller.signal.aborted)
+      .map((job) => job.ended);
+    if (stopping.length === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(stopping),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
+    clearTimeout(timer);
   };
 
   /** Stops every running job (shutdown, tests). */
@@ -249,7 +269,7 @@ export const createRedriveJobs = (options: {
     for (const job of jobs.values()) abandon(job);
   };
 
-  return { start, attend, get, cancel, cancelAll, activeRedrive };
+  return { start, attend, get, cancel, cancelAll, activeRedrive, settleStopping };
 };
 
 export type RedriveJobs = ReturnType<typeof createRedriveJobs>;

@@ -46,6 +46,7 @@ export const jobStatus = (job: RedriveJobView): { fraction: number; text: string
         : 1;
     return { fraction, text: parts.join('; ') };
   }
+  if (job.state === 'cancelled') return { fraction: 0, text: 'cancelled; the history shows what was sent' };
   if (progress === undefined) return { fraction: 0, text: 'starting…' };
   const total = progress.sent + (progress.remaining ?? 0);
   const fraction = total > 0 ? progress.sent / total : 0;

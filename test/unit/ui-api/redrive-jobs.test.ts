@@ -235,6 +235,49 @@ describe('UI redrive jobs', () => {
     expect(jobs.activeRedrive()).toBeUndefined();
   });
 
+  it('counts a job told to stop until its run has ended, and lets a new redrive wait for that', async () => {
+    // Prepare: a run that takes a while to wind down after its cancel (a chunk being recorded)
+    const jobs = createJobs();
+    const job = jobs.start(request, 'alice', ({ signal }) => {
+      return new Promise<RedriveResult>((resolve) => {
+        signal.addEventListener('abort', () => setTimeout(() => resolve(result(true)), 20));
+      });
+    });
+    await jobs.attend(job.id, 5);
+
+    // Act
+    jobs.cancel(job.id);
+    const rightAfterCancel = jobs.activeRedrive();
+    await jobs.settleStopping(1_000);
+
+    // Assess
+    expect(rightAfterCancel?.id).toBe(job.id);
+    expect(jobs.activeRedrive()).toBeUndefined();
+    expect(jobs.get(job.id)?.state).toBe(JobState.cancelled);
+  });
+
+  it('abandons a job left waiting through a long freeze before a new redrive is checked against it', async () => {
+    // Prepare: the container's clock jumps past the abandon time, as after a thaw, before any timer fires
+    let clock = 1_000_000;
+    const jobs = createJobs({ abandonAfterMs: 60_000 });
+    const thawing = createRedriveJobs({ now: () => clock, abandonAfterMs: 60_000 });
+    const run = chunkedRun(2);
+    const job = thawing.start(request, 'alice', run.run);
+    await macrotask();
+    clock += 120_000;
+
+    // Act
+    const before = thawing.activeRedrive();
+    await thawing.settleStopping(1_000);
+
+    // Assess
+    expect(before?.id).toBe(job.id);
+    expect(thawing.activeRedrive()).toBeUndefined();
+    expect(thawing.get(job.id)?.state).toBe(JobState.cancelled);
+    expect(run.started()).toBe(false);
+    jobs.cancelAll();
+  });
+
   it('records a failed run with its message instead of rejecting', async () => {
     // Prepare
     const jobs = createJobs();
