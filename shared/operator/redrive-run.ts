@@ -9,7 +9,7 @@ import {
   type SkippedRecord,
 } from '../contract/operator.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { ChunkPipeline } from './chunk-pipeline.js';
+import { type ChunkGuard, ChunkPipeline } from './chunk-pipeline.js';
 import { redriveChunkSteps } from './chunk-steps.js';
 import { notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
@@ -40,7 +40,7 @@ export interface RunContext {
    * request to attend, and keeps its answers back until the send settles (`shared/ui-api/redrive-jobs.ts`),
    * so a Lambda container frozen after a response never holds an announced, unsent chunk.
    */
-  readonly guardChunk?: <T>(announceAndSend: () => Promise<T>) => Promise<T>;
+  readonly guardChunk?: ChunkGuard;
 }
 
 export interface RunOptions {

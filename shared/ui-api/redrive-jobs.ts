@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedriveProgress, RedriveRequest, RedriveResult } from '../contract/operator.js';
 import { JobState, type RedriveJobView } from '../contract/redrive-job.js';
+import type { ChunkGuard } from '../operator/chunk-pipeline.js';
 
 /*
  * A bulk redrive from the UI runs as a job in the container that started it, and the browser polls
@@ -21,7 +22,7 @@ export type RunRedrive = (context: {
   readonly signal: AbortSignal;
   readonly onProgress: (progress: RedriveProgress) => void;
   /** The run hands each chunk's announce-and-send to this; it waits for a request to attend first. */
-  readonly guardChunk: <T>(announceAndSend: () => Promise<T>) => Promise<T>;
+  readonly guardChunk: ChunkGuard;
 }) => Promise<RedriveResult>;
 
 interface Job {
@@ -128,8 +129,8 @@ export const createRedriveJobs = (options: {
 
   /** A chunk's announce and send, entered through a gate and marked in flight until the send settles. */
   const guardChunk =
-    (job: Job) =>
-    async <T>(announceAndSend: () => Promise<T>): Promise<T> => {
+    (job: Job): ChunkGuard =>
+    async (announceAndSend) => {
       await gate(job);
       job.chunkInFlight = true;
       try {

@@ -90,6 +90,19 @@ describe('npm start shutdown', () => {
     expect(await processesMentioning(current.home)).toEqual([]);
   };
 
+  /** `npm start` up to its "running:" table, with the broker it started recorded for the clean-up. */
+  const startRunning = async (): Promise<StartRun> => {
+    const current = await startNpmStart();
+    run = current;
+    await waitFor(() => current.output().includes('[start] running:') || current.child.exitCode !== null, {
+      timeoutMs: 180_000,
+      description: 'npm start running',
+    });
+    brokerPid = current.brokerPid();
+    expect(brokerPid, current.output()).toBeDefined();
+    return current;
+  };
+
   it('stops the broker it is starting when SIGINT arrives before the broker answers', async () => {
     // Prepare
     const current = await startNpmStart();
@@ -112,14 +125,7 @@ describe('npm start shutdown', () => {
 
   it('stops the consumers, the UI and the broker on SIGTERM once running', async () => {
     // Prepare
-    const current = await startNpmStart();
-    run = current;
-    await waitFor(() => current.output().includes('[start] running:') || current.child.exitCode !== null, {
-      timeoutMs: 180_000,
-      description: 'npm start running',
-    });
-    brokerPid = current.brokerPid();
-    expect(brokerPid, current.output()).toBeDefined();
+    const current = await startRunning();
 
     // Act
     current.child.kill('SIGTERM');
@@ -130,14 +136,7 @@ describe('npm start shutdown', () => {
 
   it('still stops everything when its output pipe is closed first (npm start | tee, then Ctrl-C)', async () => {
     // Prepare
-    const current = await startNpmStart();
-    run = current;
-    await waitFor(() => current.output().includes('[start] running:') || current.child.exitCode !== null, {
-      timeoutMs: 180_000,
-      description: 'npm start running',
-    });
-    brokerPid = current.brokerPid();
-    expect(brokerPid, current.output()).toBeDefined();
+    const current = await startRunning();
 
     // Act: the reader goes away (tee got the terminal's SIGINT too), then the signal reaches npm start
     current.child.stdout?.destroy();
