@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../infra/local/broker/broker-state.js';
 import { REPO_ROOT } from '../../infra/local/broker/paths.js';
 import { stopProcess } from '../../infra/local/broker/stop-process.js';
-import { freePort } from './helpers/free-port.js';
+import { freePort, freePorts } from './helpers/free-port.js';
 import { processesMentioning } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -27,10 +27,12 @@ interface StartRun {
  */
 const startNpmStart = async (): Promise<StartRun> => {
   const home = await mkdtemp(path.join(os.tmpdir(), 'orders-start-shutdown-'));
+  // The broker takes KAFKA_PORT and, for its controller, the port after it.
+  const [kafkaPort] = await freePorts(2);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_LOCAL_HOME: home,
-    KAFKA_PORT: String(await freePort()),
+    KAFKA_PORT: String(kafkaPort),
     KAFKA_SASL_SSL_PORT: 'off',
     UI_PORT: String(await freePort()),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
