@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { IntentHolder } from '../contract/ledger.js';
 import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
 import { encodeLedgerEntry } from '../operator/ledger-state.js';
 import type { OperatorPorts } from '../operator/ports.js';
@@ -11,6 +14,30 @@ import { endOffsets, scanTopic } from './topic-scan.js';
 export interface KafkaOperatorPorts extends OperatorPorts {
   close(): Promise<void>;
 }
+
+// A pid means this process only within its kernel boot and pid namespace (two Lambda sandboxes, or two
+// containers on one host, reuse pids). Where either cannot be read, the space is this process's own, so
+// every other writer counts as foreign and is waited out.
+const pidSpace = (): string => {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return `${boot}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return `process-${randomUUID()}`;
+  }
+};
+
+const processHolder: IntentHolder = { space: pidSpace(), pid: process.pid, instance: randomUUID() };
+
+const isProcessRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
 
 /**
  * A killed run can leave a ledger transaction open; read-committed readers of the ledger wait for it
@@ -126,7 +153,15 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
       );
     },
     claimWriter: async () => {
-      await getLedgerProducer();
+      // kafkajs runs InitProducerId, which fences the earlier writer and aborts its open transaction, on
+      // a producer's first transaction, not on connect. An empty transaction makes it happen now, before
+      // the ledger is read; a fresh producer each claim, so a writer fenced since its last run claims
+      // again instead of failing on its first write.
+      const stale = ledgerProducer;
+      ledgerProducer = undefined;
+      await stale?.then((producer) => producer.disconnect()).catch(() => undefined);
+      const transaction = await (await getLedgerProducer()).transaction();
+      await transaction.abort();
     },
     readLedger: async (from, onEntry) => {
       const summary = await scanTopic(config, { topic: config.ledgerTopic, from }, (record) =>
@@ -163,6 +198,8 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
         }
       }),
     publish: (messages) => publishAll(config, messages),
+    holder: processHolder,
+    isRunning: isProcessRunning,
     now: Date.now,
     sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
     close: async () => {

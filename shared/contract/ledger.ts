@@ -21,6 +21,15 @@ export interface LedgerRecordEntry {
   readonly edited: boolean;
 }
 
+/** The process that wrote an intent: recovery tells a dead writer from one that may still be sending. */
+export interface IntentHolder {
+  /** The process-id space `pid` belongs to (a kernel boot and a pid namespace): where `pid` means this process. */
+  readonly space: string;
+  readonly pid: number;
+  /** Random, one per process: a pid reused after a restart is not the same writer. */
+  readonly instance: string;
+}
+
 export interface LedgerIntentEntry {
   readonly type: 'intent';
   readonly runId: string;
@@ -33,6 +42,8 @@ export interface LedgerIntentEntry {
   readonly operator: string;
   readonly targetTopics: readonly string[];
   readonly edited: boolean;
+  /** Absent in intents written before writers were named; such an intent counts as another host's. */
+  readonly holder?: IntentHolder;
 }
 
 export interface LedgerRunEntry extends HistoryEntry {

@@ -13,6 +13,8 @@ export interface AnnouncedChunk {
 
 export interface ChunkRun extends RunIdentity {
   readonly edited: boolean;
+  /** A chunk's send starts within this of its intent, or not at all (intent-liveness.ts). */
+  readonly sendStartMs: number;
   /** The run entry to write with a chunk's records: the count as it will be once they are recorded. */
   runEntryWith(recorded: number): LedgerRunEntry;
   /** Called once a chunk's ledger transaction committed. */
@@ -61,13 +63,25 @@ export const redriveChunkSteps = (
             operator,
             targetTopics: targets,
             edited,
+            holder: ports.holder,
           },
         },
       ]);
       return { intentKey, at };
     },
 
-    send: (chunk) => ports.publish(chunk.map((unit) => withRunHeaders(unit.message, runHeaders))),
+    send: async (chunk, { at }) => {
+      // Recovery in another process waits out an intent's send window before it reads the targets; a
+      // send that starts late could outlast that window and be sent again there. Nothing was sent: the
+      // intent stays for the next run to settle.
+      const late = ports.now() - at;
+      if (late > run.sendStartMs) {
+        throw new Error(
+          `chunk not sent: its send would start ${Math.round(late / 1000)} s after its intent (limit ${run.sendStartMs / 1000} s); run the redrive again to send it`,
+        );
+      }
+      await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, runHeaders)));
+    },
 
     record: async (chunk, { intentKey, at }) => {
       const entries = chunk.map((unit) => {

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from '../contract/ledger.js';
+import type { IntentHolder, LedgerEntry } from '../contract/ledger.js';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
 import type { Topics } from '../domain/topics.js';
@@ -56,6 +56,10 @@ export interface OperatorPorts {
   ): Promise<void>;
   /** Acknowledged (acks=all), idempotent publish of every message, or a rejection. */
   publish(messages: readonly OutboundMessage[]): Promise<void>;
+  /** This process, as the intents it writes name it. */
+  readonly holder: IntentHolder;
+  /** Whether the process `pid` of this process's pid space is running. */
+  isRunning(pid: number): boolean;
   now(): number;
   /** Waits, or rejects when the signal aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;

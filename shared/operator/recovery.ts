@@ -1,24 +1,49 @@
 import { FailureHeader, RedriveHeader } from '../contract/headers.js';
 import type { LedgerRecordEntry } from '../contract/ledger.js';
+import { type IntentTiming, waitBeforeSettling } from './intent-liveness.js';
 import { type LedgerState, ledgerKeys, settleIntent } from './ledger-state.js';
 import type { Offsets, OperatorPorts } from './ports.js';
 
 const mark = (runId: string, generation: number, from: string): string => `${runId}|${generation}|${from}`;
 
+export interface RecoveryLiveness {
+  readonly timing: IntentTiming;
+  /** Runs going on in this process. */
+  readonly liveRuns: ReadonlySet<string>;
+  /** Told before recovery waits out a writer that may still be sending. */
+  readonly onWait?: (ms: number) => void;
+}
+
 /**
- * Settles every chunk a killed run left in flight (an intent without its records). Its target topics
- * are scanned from the end offsets the intent noted before the send, so the scan is bounded by what
- * was written since. A copy carrying the chunk's run, generation and DLQ coordinates was sent: it is
- * recorded now and never sent again. The rest were not sent: the intent is cleared and the run that
- * follows sends them. Returns how many were found sent.
+ * Settles every chunk a killed or fenced run left in flight (an intent without its records), once its
+ * writer can no longer be sending (intent-liveness.ts). Its target topics are scanned from the end
+ * offsets the intent noted before the send, so the scan is bounded by what was written since. A copy
+ * carrying the chunk's run, generation and DLQ coordinates was sent: it is recorded now and never sent
+ * again. The rest were not sent: the intent is cleared and the run that follows sends them. Returns how
+ * many were found sent.
  */
 export const recoverIntents = async (
   ports: OperatorPorts,
   ledger: LedgerState,
+  liveness: RecoveryLiveness,
   signal?: AbortSignal,
 ): Promise<number> => {
   const dangling = ledger.intents();
   if (dangling.length === 0) return 0;
+  // This run holds the ledger's writer, so no intent is added or recorded now; but a writer that was
+  // fenced mid-chunk may still have its send in flight, and the tails are read once. Wait it out first.
+  const context = {
+    now: ports.now(),
+    self: ports.holder,
+    liveRuns: liveness.liveRuns,
+    isRunning: (pid: number) => ports.isRunning(pid),
+    timing: liveness.timing,
+  };
+  const wait = Math.max(0, ...dangling.map(({ intent }) => waitBeforeSettling(intent, context)));
+  if (wait > 0) {
+    liveness.onWait?.(wait);
+    await ports.sleep(wait, signal);
+  }
   const wanted = new Set<string>();
   const from = new Map<string, Offsets>();
   for (const { intent } of dangling) {

@@ -14,6 +14,7 @@ import { redriveChunkSteps } from './chunk-steps.js';
 import { notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
 import { fingerprintRecord } from './fingerprint.js';
+import type { IntentTiming } from './intent-liveness.js';
 import {
   encodeLedgerEntry,
   generationFor,
@@ -47,6 +48,8 @@ export interface RunOptions {
   /** Records a chunk: one intent, one send and one ledger transaction each. */
   readonly chunkSize: number;
   readonly progressEveryMs: number;
+  /** The send window recovery waits out for an intent whose writer may be alive (intent-liveness.ts). */
+  readonly intentTiming: IntentTiming;
   /** An edit applied to every unit (edit-and-redrive of one record). */
   readonly edit?: (unit: RedriveUnit, record: ConsumedRecord) => RedriveUnit;
 }
@@ -93,9 +96,21 @@ const selector = (request: RedriveRequest): ((record: ConsumedRecord) => boolean
   }
 };
 
+/** Redrive runs going on in this process: recovery does not wait out an intent of one that ended. */
+const liveRuns = new Set<string>();
+
+interface RunIdentityOf {
+  readonly requestKey: string;
+  readonly generation: number;
+  readonly resumed: LedgerRunEntry | undefined;
+  readonly runId: string;
+  readonly recovered: number;
+}
+
 /**
  * One redrive run, exactly once per DLQ record and generation (README "Redrive ledger"):
- * 1. chunks a killed run left in flight are settled against the target topics (recovery);
+ * 1. chunks a killed run left in flight are settled against the target topics (recovery), once their
+ *    writer can no longer be sending;
  * 2. the selection streams from the topic; a record the ledger has at this generation is left out;
  * 3. each chunk: an intent in the ledger, the acknowledged send, then its ledger records and the
  *    intent's tombstone in one transaction. A kill between any two steps is settled by step 1 of the
@@ -108,17 +123,56 @@ export const runRedrive = async (
   context: RunContext,
   options: RunOptions,
 ): Promise<RedriveResult> => {
+  const dryRun = request.dryRun ?? false;
+  const rate = request.ratePerSecond ?? OperatorLimits.rateDefault;
+  // Recovery changes record entries only, never runs, so the run is identified before it.
+  const requestKey = requestKeyOf(request);
+  const { generation, resumed } = generationFor(ledger, request.force ?? false, requestKey);
+  const runId = resumed?.runId ?? randomUUID();
+  const onWait = (ms: number): void =>
+    context.onProgress?.({
+      runId,
+      phase: RedrivePhase.recovering,
+      scanned: 0,
+      matched: 0,
+      sent: 0,
+      alreadyRedriven: 0,
+      skipped: 0,
+      remaining: 0,
+      etaSeconds: Math.ceil(ms / 1000),
+      ratePerSecond: rate,
+    });
+  const recovered = dryRun
+    ? 0
+    : await recoverIntents(ports, ledger, { timing: options.intentTiming, liveRuns, onWait }, context.signal);
+  liveRuns.add(runId);
+  try {
+    return await sendSelection(ports, ledger, request, context, options, {
+      requestKey,
+      generation,
+      resumed,
+      runId,
+      recovered,
+    });
+  } finally {
+    liveRuns.delete(runId);
+  }
+};
+
+const sendSelection = async (
+  ports: OperatorPorts,
+  ledger: LedgerState,
+  request: RedriveRequest,
+  context: RunContext,
+  options: RunOptions,
+  { requestKey, generation, resumed, runId, recovered }: RunIdentityOf,
+): Promise<RedriveResult> => {
   const { signal } = context;
   const operator = context.operator.name;
   const dryRun = request.dryRun ?? false;
   const force = request.force ?? false;
   const rate = request.ratePerSecond ?? OperatorLimits.rateDefault;
   const sourceTopic = request.topic ?? ports.topics.dlq;
-
-  const recovered = dryRun ? 0 : await recoverIntents(ports, ledger, signal);
-  const requestKey = requestKeyOf(request);
-  const { generation, resumed } = generationFor(ledger, force, requestKey);
-  const runId = resumed?.runId ?? randomUUID();
   const startedAt = resumed?.startedAt ?? ports.now();
   let count = resumed?.count ?? 0;
   const runEntry = (status: LedgerRunEntry['status']): LedgerRunEntry => ({
@@ -214,6 +268,7 @@ export const runRedrive = async (
         generation,
         operator,
         edited: options.edit !== undefined,
+        sendStartMs: options.intentTiming.sendStartMs,
         runEntryWith: (recorded) => ({ ...runEntry('running'), count: count + recorded }),
         onRecorded: (recorded, run) => {
           count += recorded;

@@ -16,6 +16,7 @@ import { decodeFailureEnvelope } from './envelope.js';
 import { conflict, invalidInput, notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
 import { GroupAccumulator, trendOf } from './groups.js';
+import { DefaultIntentTiming, type IntentTiming } from './intent-liveness.js';
 import { decodeLedgerEntry, LedgerState } from './ledger-state.js';
 import type { Offsets, OperatorPorts } from './ports.js';
 import { type RunContext, runRedrive } from './redrive-run.js';
@@ -39,6 +40,8 @@ export interface OperatorServiceOptions {
   readonly progressEveryMs?: number;
   /** The consumer groups whose lag is sampled. Default: the two of serverless.yml. */
   readonly lagGroups?: ReadonlyArray<{ readonly groupId: string; readonly topic: string }>;
+  /** How long recovery waits out a chunk another process may still be sending. Default: DefaultIntentTiming. */
+  readonly intentTiming?: IntentTiming;
 }
 
 /**
@@ -236,6 +239,7 @@ export const createOperatorService = (
   const runOptions = {
     chunkSize: options.chunkSize ?? 2_000,
     progressEveryMs: options.progressEveryMs ?? 250,
+    intentTiming: options.intentTiming ?? DefaultIntentTiming,
   };
 
   // Runs of one service share one ledger producer, so Kafka's fencing cannot keep them apart: one

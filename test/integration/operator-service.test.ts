@@ -198,6 +198,62 @@ describe('operator service against the real broker', () => {
     expect([...keys.values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('takes over from a writer of another host fenced mid-send, and does not send again what that writer sends late', async () => {
+    // Prepare: writer A, on "another host", announces its first chunk and then stalls in the send until
+    // B is waiting in recovery; its send lands while B waits, before B reads the target's tail.
+    const prefix = 'takeover-';
+    await seedDlq(kafka, pipeline.topics, 600, { prefix: prefix.slice(0, -1) });
+    const request = { selection: { kind: 'filter', filter: { text: prefix } }, target: 'origin' } as const;
+    const timing = { sendStartMs: 10_000, sendWindowMs: 4_000, clockSkewMs: 0 };
+    const realA = await newPorts();
+    let aSending: () => void = () => undefined;
+    const aIsSending = new Promise<void>((resolve) => {
+      aSending = resolve;
+    });
+    let bWaiting: () => void = () => undefined;
+    const bIsWaiting = new Promise<void>((resolve) => {
+      bWaiting = resolve;
+    });
+    let aLanded = 0;
+    const writerA: OperatorPorts = {
+      ...realA,
+      holder: { space: 'another-host', pid: 1, instance: 'writer-a' },
+      publish: async (messages) => {
+        aSending();
+        // Without B's wait (the bug this guards against) B never reports it; A then sends after 8 s.
+        await Promise.race([bIsWaiting, new Promise((resolve) => setTimeout(resolve, 8_000))]);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await realA.publish(messages);
+        aLanded = Date.now();
+      },
+    };
+    const serviceA = createOperatorService(writerA, { chunkSize: 250, intentTiming: timing });
+    const serviceB = createOperatorService(await newPorts(), { chunkSize: 250, intentTiming: timing });
+
+    // Act
+    const runA = serviceA.redrive(request, alice);
+    const aFailed = expect(runA).rejects.toThrow();
+    await aIsSending;
+    let bScannedAt = 0;
+    const runB = await serviceB.redrive(request, {
+      operator: { name: 'bob' },
+      onProgress: (progress: RedriveProgress) => {
+        if (progress.phase === 'recovering') bWaiting();
+        if (progress.phase === 'scanning' && bScannedAt === 0) bScannedAt = Date.now();
+      },
+    });
+    await aFailed;
+
+    // Assess: A's chunk landed during B's wait and B recorded it rather than sending it again.
+    expect(aLanded).toBeGreaterThan(0);
+    expect(aLanded).toBeLessThan(bScannedAt);
+    expect(runB.recovered).toBe(250);
+    expect(runB.sent).toBe(350);
+    const keys = await keysIn(pipeline.topics.orders, prefix);
+    expect(keys.size).toBe(600);
+    expect([...keys.values()].filter((count) => count !== 1)).toEqual([]);
+  });
+
   it('redrives again only when forced, as a new generation the history shows with the operator', async () => {
     // Prepare
     await seedDlq(kafka, pipeline.topics, 50, { prefix: 'force' });

@@ -14,6 +14,9 @@ export const ledgerWriteKind = (entries: LedgerEntries): 'intent' | 'record' | '
       ? 'intent'
       : 'run';
 
+/** The process the fake ports run in, as intents name their writer. */
+export const testHolder = { space: 'test-space', pid: 4242, instance: 'test-instance' } as const;
+
 /** Operator ports over memory; `writeLedger` and `publish` are supplied by each test. */
 export const fakeOperatorPorts = (
   records: ConsumedRecord[],
@@ -34,6 +37,8 @@ export const fakeOperatorPorts = (
   committedOffsets: async () => ({}),
   readLedger: async (from) => from,
   claimWriter: async () => undefined,
+  holder: testHolder,
+  isRunning: () => false,
   now: () => T0,
   sleep: async () => undefined,
   ...io,

@@ -7,6 +7,7 @@ import type { OperatorPorts } from '../../../shared/operator/ports.js';
 import { createOperatorService } from '../../../shared/operator/service.js';
 import { T0, topics } from '../helpers/records.js';
 import { dlqRecord } from './dlq-records.js';
+import { testHolder } from './fake-ports.js';
 
 /** Ports over memory: the scan delivers `records` as given; `claimWriter` waits for `gate` when set. */
 const fakePorts = (records: ConsumedRecord[] = []) => {
@@ -34,6 +35,8 @@ const fakePorts = (records: ConsumedRecord[] = []) => {
     publish: async (messages) => {
       published.push(...messages);
     },
+    holder: testHolder,
+    isRunning: () => false,
     now: () => T0,
     sleep: async () => undefined,
   };
