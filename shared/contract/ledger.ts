@@ -21,12 +21,12 @@ export interface LedgerRecordEntry {
   readonly edited: boolean;
 }
 
-/** The process that wrote an intent: recovery tells a dead writer from one that may still be sending. */
+/** The program that wrote an intent: recovery tells a dead writer from one that may still be sending. */
 export interface IntentHolder {
-  /** The process-id space `pid` belongs to (a kernel boot and a pid namespace): where `pid` means this process. */
+  /** The pid space `pid` belongs to (a kernel boot and a pid namespace): where that pid names the writer. */
   readonly space: string;
   readonly pid: number;
-  /** Random, one per process: a pid reused after a restart is not the same writer. */
+  /** Random, one per running program: a pid reused after a restart is not the same writer. */
   readonly instance: string;
 }
 
