@@ -8,6 +8,7 @@ import { encodeLedgerEntry } from '../operator/ledger-state.js';
 import type { OperatorPorts } from '../operator/ports.js';
 import type { AppConfig } from './config.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
+import { isProcessRunning } from './process-alive.js';
 import { publishAll } from './producer.js';
 import { endOffsets, scanTopic } from './topic-scan.js';
 
@@ -28,16 +29,6 @@ const pidSpace = (): string => {
 };
 
 const processHolder: IntentHolder = { space: pidSpace(), pid: process.pid, instance: randomUUID() };
-
-const isProcessRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * A killed run can leave a ledger transaction open; read-committed readers of the ledger wait for it

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { isProcessRunning } from '../../../shared/adapters/process-alive.js';
 import { type BrokerPaths, LOCAL_PATHS } from './paths.js';
 
 const holderOf = (lockFile: string): number | undefined => {
@@ -9,15 +10,6 @@ const holderOf = (lockFile: string): number | undefined => {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
 
@@ -46,7 +38,7 @@ export const withStartLock = async <T>(
       }
     }
     const holder = holderOf(lockFile);
-    if (holder !== undefined && !isAlive(holder)) {
+    if (holder !== undefined && !isProcessRunning(holder)) {
       await rm(lockFile, { force: true });
       continue;
     }
