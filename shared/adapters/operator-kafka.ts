@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import type { IntentHolder } from '../contract/ledger.js';
+import type { IntentHolder, LedgerEntry } from '../contract/ledger.js';
 import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
 import { encodeLedgerEntry } from '../operator/ledger-state.js';
 import type { OperatorPorts } from '../operator/ports.js';
 import type { AppConfig } from './config.js';
+import { groupCommit } from './group-commit.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
 import { isProcessRunning } from './process-alive.js';
-import { publishAll } from './producer.js';
+import { createBoundedPublisher, type SendBudget } from './producer.js';
 import { endOffsets, scanTopic } from './topic-scan.js';
 
 export interface KafkaOperatorPorts extends OperatorPorts {
@@ -37,6 +38,14 @@ const processHolder: IntentHolder = { space: pidSpace(), pid: process.pid, insta
 const ledgerTransactionTimeoutMs = 10_000;
 
 /**
+ * The redrive's sends: each request ends within (2 + 1) × 10 s + 2 × 1 s = 32 s, so a chunk whose
+ * requests all start within `sendStartMs` (10 s) of its intent is over well inside the 60 s send
+ * window that a resume on another host waits out (shared/operator/intent-liveness.ts). A broker
+ * restart longer than that fails the run, which is resumable.
+ */
+export const RedriveSendBudget: SendBudget = { requestTimeoutMs: 10_000, retries: 2, maxRetryTimeMs: 1_000 };
+
+/**
  * Kafka's answers to a writer another process has fenced (its transactional id was claimed anew), as
  * kafkajs' `KafkaJSProtocolError` carries them (`type`, `code`), on the error or on the error it wraps
  * (`cause`): INVALID_PRODUCER_EPOCH (47), INVALID_PRODUCER_ID_MAPPING (49), and PRODUCER_FENCED (90),
@@ -57,16 +66,6 @@ export const isFencedError = (error: unknown): boolean => {
     cause = cause.cause;
   }
   return false;
-};
-
-/** Runs async tasks one at a time: a kafkajs producer holds one transaction at a time. */
-const serial = () => {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const next = tail.then(task, task);
-    tail = next.catch(() => undefined);
-    return next;
-  };
 };
 
 /**
@@ -118,10 +117,38 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
     });
     return ledgerProducer;
   };
-  const inOrder = serial();
+  const redrivePublisher = createBoundedPublisher(config, RedriveSendBudget);
   // Runs whose writer was fenced: their run is over. Reconnecting would claim the transactional id
   // again and fence the other process's live run in turn, so their later writes fail at once.
   const fencedRuns = new Map<string, unknown>();
+
+  // One transaction at a time (a kafkajs producer holds one), and a chunk's records and the next chunk's
+  // intent, asked for together, share one: a redrive commits once per chunk instead of twice.
+  const writeLedger = groupCommit<{ key: string; entry: LedgerEntry | null }>(async (runId, entries) => {
+    if (fencedRuns.has(runId)) throw fencedRuns.get(runId);
+    const producer = await getLedgerProducer();
+    const transaction = await producer.transaction();
+    try {
+      await transaction.send({
+        topic: config.ledgerTopic,
+        acks: -1,
+        messages: entries.map(({ key, entry }) => ({
+          key,
+          value: entry === null ? null : encodeLedgerEntry(entry),
+        })),
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      if (isFencedError(error)) fencedRuns.set(runId, error);
+      // A producer left in an unknown state is replaced for the next run (a fenced run gets no new
+      // one, above); the caller's run fails and is resumable.
+      const stale = ledgerProducer;
+      ledgerProducer = undefined;
+      await stale?.then((producer) => producer.disconnect()).catch(() => undefined);
+      throw error;
+    }
+  });
 
   return {
     topics: config.topics,
@@ -162,33 +189,8 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
         Object.entries(summary.window).map(([partition, span]) => [partition, span.to]),
       );
     },
-    writeLedger: (runId, entries) =>
-      inOrder(async () => {
-        if (fencedRuns.has(runId)) throw fencedRuns.get(runId);
-        const producer = await getLedgerProducer();
-        const transaction = await producer.transaction();
-        try {
-          await transaction.send({
-            topic: config.ledgerTopic,
-            acks: -1,
-            messages: entries.map(({ key, entry }) => ({
-              key,
-              value: entry === null ? null : encodeLedgerEntry(entry),
-            })),
-          });
-          await transaction.commit();
-        } catch (error) {
-          await transaction.abort().catch(() => undefined);
-          if (isFencedError(error)) fencedRuns.set(runId, error);
-          // A producer left in an unknown state is replaced for the next run (a fenced run gets no new
-          // one, above); the caller's run fails and is resumable.
-          const stale = ledgerProducer;
-          ledgerProducer = undefined;
-          await stale?.then((producer) => producer.disconnect()).catch(() => undefined);
-          throw error;
-        }
-      }),
-    publish: (messages) => publishAll(config, messages),
+    writeLedger,
+    publish: (messages, startBy) => redrivePublisher.publish(messages, startBy),
     holder: processHolder,
     isRunning: isProcessRunning,
     now: Date.now,
@@ -197,6 +199,7 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
       await Promise.allSettled([
         admin?.then((client) => client.disconnect()),
         ledgerProducer?.then((producer) => producer.disconnect()),
+        redrivePublisher.close(),
       ]);
     },
   };

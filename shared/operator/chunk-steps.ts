@@ -5,6 +5,7 @@ import { type LedgerState, ledgerKeys } from './ledger-state.js';
 import type { Offsets, OperatorPorts } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type RedriveUnit, type RunIdentity, runHeadersOf, withRunHeaders } from './redrive-units.js';
+import { TargetEnds } from './target-ends.js';
 
 export interface AnnouncedChunk {
   readonly intentKey: string;
@@ -36,6 +37,7 @@ export const redriveChunkSteps = (
   // Built once: every record of the run carries the same three audit header buffers.
   const runHeaders = runHeadersOf(run);
   const { runId, generation, operator, edited } = run;
+  const ends = new TargetEnds((topic) => ports.endOffsets(topic));
 
   return {
     announce: async (chunk) => {
@@ -43,10 +45,10 @@ export const redriveChunkSteps = (
       signal?.throwIfAborted();
       await limiter.take(chunk.length, signal);
       const targets = [...new Set(chunk.map((unit) => unit.message.topic))];
-      // Read now, before this chunk's send starts (the pipeline sends one chunk at a time), so every
-      // record of the chunk lands at or after them: recovery scans from here and cannot miss one.
+      // Read before this chunk's send starts (the pipeline sends one chunk at a time), so every record
+      // of the chunk lands at or after them: recovery scans from here and cannot miss one.
       const targetEnds: Record<string, Offsets> = Object.fromEntries(
-        await Promise.all(targets.map(async (topic) => [topic, await ports.endOffsets(topic)] as const)),
+        await Promise.all(targets.map(async (topic) => [topic, await ends.before(topic)] as const)),
       );
       const intentKey = ledgerKeys.intent(runId, randomUUID().slice(0, 8));
       const at = ports.now();
@@ -80,7 +82,11 @@ export const redriveChunkSteps = (
           `chunk not sent: its send would start ${Math.round(late / 1000)} s after its intent (limit ${run.sendStartMs / 1000} s); run the redrive again to send it`,
         );
       }
-      await ports.publish(chunk.map((unit) => withRunHeaders(unit.message, runHeaders)));
+      // A chunk too large for one request goes as several; each starts within the same limit.
+      await ports.publish(
+        chunk.map((unit) => withRunHeaders(unit.message, runHeaders)),
+        at + run.sendStartMs,
+      );
     },
 
     record: async (chunk, { intentKey, at }) => {

@@ -70,8 +70,8 @@ const recordOf = (raw: unknown): ConsumedRecord | undefined => {
 export const decodeFailureEnvelope = (value: Buffer | null): FailureEnvelope | undefined => {
   // Cheap pre-check: the scan calls this for every DLQ record.
   if (value === null || value.byteLength < 20 || value[0] !== 0x7b) return undefined;
+  if (!value.includes('"requestContext"') || !value.includes('"payload"')) return undefined;
   const text = value.toString('utf8');
-  if (!text.includes('"requestContext"') || !text.includes('"payload"')) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

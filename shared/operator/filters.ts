@@ -1,6 +1,6 @@
 import type { SearchFilter } from '../contract/operator.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { failureKeyOf, fingerprintRecord, UnknownFailure } from './fingerprint.js';
+import { failureKeyOf, hasFingerprint, UnknownFailure } from './fingerprint.js';
 
 // Case-insensitive, over the error message first (cheap), then the key and the value.
 const containsText = (record: ConsumedRecord, message: string | undefined, text: string): boolean => {
@@ -30,8 +30,7 @@ export const matchesFilter = (record: ConsumedRecord, filter: SearchFilter): boo
     if (filter.originTopic !== undefined && failure?.originTopic !== filter.originTopic) return false;
     if (filter.text !== undefined && !containsText(record, failure?.message, filter.text)) return false;
   }
-  if (filter.fingerprint !== undefined && fingerprintRecord(record).fingerprint !== filter.fingerprint)
-    return false;
+  if (filter.fingerprint !== undefined && !hasFingerprint(record, filter.fingerprint)) return false;
   return true;
 };
 

@@ -33,6 +33,9 @@ export const UnknownFailure = { reason: 'unknown', errorClass: 'none' } as const
 
 // Distinct causes are few even in a large DLQ: hash each once. Bounded, in case every message differs.
 const known = new Map<string, Fingerprint>();
+// The same fingerprints by their hash: a record of another reason or error class cannot have one, and
+// telling so costs no normalising (most of a group scan's records are of other groups).
+const byFingerprint = new Map<string, Fingerprint>();
 const knownMax = 10_000;
 
 /** The fingerprint of reason, error class and normalised message; short, stable and URL-safe. */
@@ -43,8 +46,12 @@ export const fingerprintOf = (reason: string, errorClass: string, message: strin
   if (key === undefined) {
     const fingerprint = createHash('sha256').update(id).digest('base64url').slice(0, 16);
     key = { fingerprint, reason, errorClass, template };
-    if (known.size >= knownMax) known.clear();
+    if (known.size >= knownMax) {
+      known.clear();
+      byFingerprint.clear();
+    }
     known.set(id, key);
+    byFingerprint.set(fingerprint, key);
   }
   return key;
 };
@@ -54,6 +61,16 @@ export const fingerprintRecord = (record: ConsumedRecord): Fingerprint => {
   const failure = failureKeyOf(record);
   if (failure === undefined) return fingerprintOf(UnknownFailure.reason, UnknownFailure.errorClass, '');
   return fingerprintOf(failure.reason, failure.errorClass, failure.message);
+};
+
+/** Whether a DLQ record's fingerprint is `fingerprint` (`fingerprintRecord`, often without computing it). */
+export const hasFingerprint = (record: ConsumedRecord, fingerprint: string): boolean => {
+  const failure = failureKeyOf(record);
+  const reason = failure?.reason ?? UnknownFailure.reason;
+  const errorClass = failure?.errorClass ?? UnknownFailure.errorClass;
+  const seen = byFingerprint.get(fingerprint);
+  if (seen !== undefined && (seen.reason !== reason || seen.errorClass !== errorClass)) return false;
+  return fingerprintOf(reason, errorClass, failure?.message ?? '').fingerprint === fingerprint;
 };
 
 /**

@@ -2,10 +2,11 @@ import type { IntentHolder, LedgerIntentEntry } from '../contract/ledger.js';
 
 /**
  * How long an intent's writer may still be sending its chunk: a lease, with a lease's assumptions. A run
- * starts a chunk's send only within `sendStartMs` of writing its intent (chunk-steps.ts checks it), and a
- * send still unanswered `sendWindowMs` after its intent is taken never to be appended: a broker that is
- * down fails the send within seconds, and one that is up answers a produce request long before that.
- * `clockSkewMs` bounds how far two hosts' clocks may differ, as a writer's `at` is read with this host's.
+ * starts each request of a chunk's send only within `sendStartMs` of writing its intent (chunk-steps.ts
+ * and the publish port check it), and every request ends, retries included, within a budget the adapter
+ * bounds (`RedriveSendBudget`, 32 s), so a send is over `sendWindowMs` after its intent; the broker is
+ * taken to append a request it accepted before the client's timeout, not after. `clockSkewMs` bounds how
+ * far two hosts' clocks may differ, as a writer's `at` is read with this host's.
  */
 export interface IntentTiming {
   readonly sendStartMs: number;

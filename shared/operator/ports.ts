@@ -54,8 +54,12 @@ export interface OperatorPorts {
     runId: string,
     entries: ReadonlyArray<{ key: string; entry: LedgerEntry | null }>,
   ): Promise<void>;
-  /** Acknowledged (acks=all), idempotent publish of every message, or a rejection. */
-  publish(messages: readonly OutboundMessage[]): Promise<void>;
+  /**
+   * Acknowledged (acks=all), idempotent publish of every message, or a rejection. With `startBy` (ms
+   * since the epoch), no request starts after it, and each one ends within a bounded time: a resume
+   * waits out a writer's sends by the clock (intent-liveness.ts).
+   */
+  publish(messages: readonly OutboundMessage[], startBy?: number): Promise<void>;
   /** This process, as the intents it writes name it. */
   readonly holder: IntentHolder;
   /** Whether the process `pid` of this process's pid space is running. */

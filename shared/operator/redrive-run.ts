@@ -13,7 +13,7 @@ import { type ChunkGuard, ChunkPipeline } from './chunk-pipeline.js';
 import { redriveChunkSteps } from './chunk-steps.js';
 import { notFound } from './errors.js';
 import { matchesFilter } from './filters.js';
-import { fingerprintRecord } from './fingerprint.js';
+import { hasFingerprint } from './fingerprint.js';
 import type { IntentTiming } from './intent-liveness.js';
 import {
   encodeLedgerEntry,
@@ -91,8 +91,7 @@ const selector = (request: RedriveRequest): ((record: ConsumedRecord) => boolean
       return (record) => matchesFilter(record, selection.filter);
     case 'group':
       return (record) =>
-        fingerprintRecord(record).fingerprint === selection.fingerprint &&
-        matchesFilter(record, selection.filter ?? {});
+        hasFingerprint(record, selection.fingerprint) && matchesFilter(record, selection.filter ?? {});
   }
 };
 

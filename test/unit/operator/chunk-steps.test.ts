@@ -41,13 +41,15 @@ const setup = () => {
   const writes: LedgerEntries[] = [];
   const published: OutboundMessage[] = [];
   const recorded: number[] = [];
+  const startsBy: Array<number | undefined> = [];
   const ports: OperatorPorts = {
     ...fakeOperatorPorts([], {
       writeLedger: async (_runId, entries) => {
         writes.push(entries);
       },
-      publish: async (messages) => {
+      publish: async (messages, startBy) => {
         published.push(...messages);
+        startsBy.push(startBy);
       },
     }),
     now: () => clock.now,
@@ -73,7 +75,7 @@ const setup = () => {
     limiter,
     undefined,
   );
-  return { clock, writes, published, recorded, ledger, steps };
+  return { clock, writes, published, startsBy, recorded, ledger, steps };
 };
 
 describe('redrive chunk steps', () => {
@@ -139,5 +141,7 @@ describe('redrive chunk steps', () => {
     await fake.steps.send(chunk, announced);
 
     expect(fake.published).toHaveLength(1);
+    // A send of several requests starts each within the same limit (the publish port checks it).
+    expect(fake.startsBy).toEqual([announced.at + 10_000]);
   });
 });

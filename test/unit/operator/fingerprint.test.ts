@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf, fingerprintRecord, normaliseMessage } from '../../../shared/operator/fingerprint.js';
+import {
+  fingerprintOf,
+  fingerprintRecord,
+  hasFingerprint,
+  normaliseMessage,
+} from '../../../shared/operator/fingerprint.js';
 import { consumedRecord } from '../helpers/records.js';
 import { dlqRecord } from './dlq-records.js';
 
@@ -73,5 +78,40 @@ describe('fingerprintRecord', () => {
 
     // Assess
     expect(key).toMatchObject({ reason: 'unknown', errorClass: 'none', template: '' });
+  });
+
+  it('tells whether a record has a fingerprint as fingerprintRecord does, before and after it was seen', () => {
+    // Prepare: each class under two reasons and two message shapes; the fingerprints asked for are
+    // first unseen (computed), then known (the reason and class ruled out without normalising).
+    const records = [
+      consumedRecord(),
+      ...['TimeoutError', 'InventoryError'].flatMap((className) =>
+        ['attempts-exhausted', 'permanent-failure'].flatMap((reason) =>
+          [0, 1, 2].flatMap((n) => [
+            dlqRecord({ orderId: `o-${n}`, className, reason, message: `sku ${n} gone` }),
+            dlqRecord({ orderId: `o-${n}`, className, reason, message: `gateway "${n}" timed out` }),
+          ]),
+        ),
+      ),
+    ];
+    const wanted = [
+      fingerprintOf('permanent-failure', 'InventoryError', 'sku 9 gone').fingerprint,
+      fingerprintOf('unknown', 'none', '').fingerprint,
+      'not-a-fingerprint',
+    ];
+
+    // Act, twice: the second pass meets fingerprints the first one computed
+    const passes = [0, 1].map(() =>
+      wanted.map((fingerprint) => records.map((record) => hasFingerprint(record, fingerprint))),
+    );
+
+    // Assess
+    const expected = wanted.map((fingerprint) =>
+      records.map((record) => fingerprintRecord(record).fingerprint === fingerprint),
+    );
+    expect(passes[0]).toEqual(expected);
+    expect(passes[1]).toEqual(expected);
+    expect(expected[0]?.filter(Boolean)).toHaveLength(3);
+    expect(expected[1]?.filter(Boolean)).toHaveLength(1);
   });
 });
