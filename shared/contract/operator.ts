@@ -119,6 +119,12 @@ export interface RedriveRequest {
   readonly ratePerSecond?: number;
   /** The topic the selection reads, when not the DLQ (an on-failure destination topic). */
   readonly topic?: string;
+  /**
+   * Continue this run (its id) rather than start one: the same request goes on in that run's generation,
+   * so continuing a forced run that completed sends nothing again. The UI sends it when the container
+   * running its job no longer answers.
+   */
+  readonly resumeRun?: string;
 }
 
 export interface EditRedriveRequest {

@@ -7,6 +7,7 @@ import {
   type LedgerRunEntry,
 } from '../contract/ledger.js';
 import type { RedriveRequest } from '../contract/operator.js';
+import { invalidInput } from './errors.js';
 
 export const ledgerKeys = {
   record: (from: string): string => `${LedgerKeyPrefix.record}${from}`,
@@ -116,13 +117,24 @@ export const isDue = (state: LedgerState, from: string, generation: number): boo
 /**
  * The generation a run works in. A plain run is generation 1: it sends only what was never redriven.
  * A forced run resumes its own unfinished run if there is one, so a killed or cancelled `--force` re-run
- * completes without sending twice; otherwise it opens the next generation.
+ * completes without sending twice; otherwise it opens the next generation. `resumeRun` names the run to
+ * continue (a UI job whose container no longer answers): the request goes on in that run's generation,
+ * finished or not, so continuing a forced run that has completed sends nothing again. A run the ledger
+ * does not have wrote nothing, so nothing of it was sent, and the request starts as it would.
  */
 export const generationFor = (
   state: LedgerState,
   force: boolean,
   requestKey: string,
+  resumeRun?: { readonly runId: string; readonly dryRun: boolean },
 ): { generation: number; resumed?: LedgerRunEntry } => {
+  const named = resumeRun === undefined ? undefined : state.run(resumeRun.runId);
+  if (named !== undefined && resumeRun !== undefined) {
+    if (named.requestKey !== requestKey || named.force !== force || named.dryRun !== resumeRun.dryRun) {
+      throw invalidInput(`run ${named.runId} was another redrive: it cannot be continued with this request`);
+    }
+    return { generation: named.generation, resumed: named };
+  }
   if (!force) return { generation: 1 };
   const resumed = state.unfinishedRun(requestKey);
   if (resumed?.force) return { generation: resumed.generation, resumed };

@@ -126,7 +126,12 @@ export const runRedrive = async (
   const rate = request.ratePerSecond ?? OperatorLimits.rateDefault;
   // Recovery changes record entries only, never runs, so the run is identified before it.
   const requestKey = requestKeyOf(request);
-  const { generation, resumed } = generationFor(ledger, request.force ?? false, requestKey);
+  const { generation, resumed } = generationFor(
+    ledger,
+    request.force ?? false,
+    requestKey,
+    request.resumeRun === undefined ? undefined : { runId: request.resumeRun, dryRun },
+  );
   const runId = resumed?.runId ?? randomUUID();
   const onWait = (ms: number): void =>
     context.onProgress?.({

@@ -105,6 +105,10 @@ const redriveSchema = z
     force: z.boolean().optional(),
     ratePerSecond: z.number().positive().max(OperatorLimits.rateMax).optional(),
     topic: topicName.optional(),
+    resumeRun: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'a run id')
+      .optional(),
   })
   .strict();
 

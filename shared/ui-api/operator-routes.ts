@@ -125,6 +125,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
       target: redriveRequest.target,
       dryRun: redriveRequest.dryRun ?? false,
       force: redriveRequest.force ?? false,
+      ...(redriveRequest.resumeRun ? { resumeRun: redriveRequest.resumeRun } : {}),
     });
     return json(202, (await jobs.attend(job.id, startAttendMs)) ?? job);
   };

@@ -4,6 +4,16 @@ import { CsrfHeader } from '../../shared/contract/headers.js';
 
 export class Unauthorized extends Error {}
 
+/** An answer other than 2xx or 401, with the API's reason. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 let csrfToken = '';
 
 export const setCsrfToken = (token: string): void => {
@@ -24,6 +34,6 @@ export const api = async <T>(path: string, init: { method?: string; body?: unkno
   });
   const body = (await response.json().catch(() => ({}))) as T & { error?: string };
   if (response.status === 401) throw new Unauthorized(body.error ?? 'not signed in');
-  if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+  if (!response.ok) throw new HttpError(response.status, body.error ?? `HTTP ${response.status}`);
   return body;
 };

@@ -8,9 +8,12 @@ import { refreshHistory } from './history.js';
 import { type FollowedJob, followJob } from './job-client.js';
 
 let current: FollowedJob | undefined;
+/** Set once the job went on in another container (job-client.ts): the status says so. */
+let continued = false;
 
 const show = (job: RedriveJobView): void => {
   const status = jobStatus(job);
+  if (continued) status.text += ' (continued in another container)';
   byId('redrive-job').hidden = false;
   byId<HTMLProgressElement>('redrive-progress').value = status.fraction;
   byId('redrive-status').textContent = status.text;
@@ -43,9 +46,17 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
   byId<HTMLButtonElement>('group-redrive').disabled = true;
   try {
     const job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
-    await followJob(job, show, (followed) => {
-      current = followed;
-    });
+    continued = false;
+    await followJob(
+      job,
+      show,
+      (followed) => {
+        current = followed;
+      },
+      () => {
+        continued = true;
+      },
+    );
   } catch (error) {
     byId('redrive-job').hidden = false;
     byId('redrive-status').textContent = error instanceof Error ? error.message : String(error);

@@ -7,7 +7,15 @@ import type { Pipeline } from './pipeline.js';
  * Starts the local UI server against a test pipeline, with the lag of its two consumer groups and
  * the pipeline's own redrive ledger topic (created compacted, deleted again on stop).
  */
-export const startUiFor = async (pipeline: Pipeline, accessToken: string): Promise<LocalUi> => {
+/**
+ * A local UI over the pipeline's topics. `ownsLedger` (default) deletes the ledger topic on stop; a second
+ * UI over the same topics (another "container") leaves it to the first.
+ */
+export const startUiFor = async (
+  pipeline: Pipeline,
+  accessToken: string,
+  options: { readonly ownsLedger?: boolean } = {},
+): Promise<LocalUi> => {
   const id = pipeline.topics.orders.replace(/^orders-/, '').replace(/\.v1$/, '');
   const brokers = pipeline.config.brokers.join(',');
   await ensureTopics(brokers, { topics: [pipeline.config.ledgerTopic], partitions: 3 });
@@ -24,6 +32,7 @@ export const startUiFor = async (pipeline: Pipeline, accessToken: string): Promi
     url: ui.url,
     stop: async () => {
       await ui.stop();
+      if (options.ownsLedger === false) return;
       const admin = createTestKafka(brokers, { clientId: 'ui-cleanup', quiet: true }).admin();
       try {
         await admin.connect();

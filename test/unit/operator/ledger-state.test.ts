@@ -168,6 +168,55 @@ describe('generationFor', () => {
     // Assess
     expect(result).toEqual({ generation: 3 });
   });
+
+  it('continues a named forced run in its generation even once it completed, so it sends nothing again', () => {
+    // Prepare
+    const state = new LedgerState();
+    state.apply(ledgerKeys.run('run-1'), runEntry({ generation: 2, status: 'completed' }));
+    state.apply(ledgerKeys.record('orders.dlq:0:1'), recordEntry('orders.dlq:0:1', 2));
+
+    // Act
+    const result = generationFor(state, true, 'key-1', { runId: 'run-1', dryRun: false });
+
+    // Assess
+    expect(result.generation).toBe(2);
+    expect(result.resumed?.runId).toBe('run-1');
+    expect(isDue(state, 'orders.dlq:0:1', result.generation)).toBe(false);
+  });
+
+  it('continues a named plain run under its own id', () => {
+    const state = new LedgerState();
+    state.apply(ledgerKeys.run('run-1'), runEntry({ generation: 1, force: false, status: 'running' }));
+
+    const result = generationFor(state, false, 'key-1', { runId: 'run-1', dryRun: false });
+
+    expect(result).toEqual({ generation: 1, resumed: expect.objectContaining({ runId: 'run-1' }) });
+  });
+
+  it('refuses to continue a named run of another request, or with force or dry run changed', () => {
+    const state = new LedgerState();
+    state.apply(ledgerKeys.run('run-1'), runEntry({ generation: 2, status: 'running' }));
+
+    for (const [force, key, dryRun] of [
+      [true, 'key-2', false],
+      [false, 'key-1', false],
+      [true, 'key-1', true],
+    ] as const) {
+      expect(() => generationFor(state, force, key, { runId: 'run-1', dryRun })).toThrow(
+        /run run-1 was another redrive/,
+      );
+    }
+  });
+
+  it('starts as asked when the named run is not in the ledger (it wrote nothing, so sent nothing)', () => {
+    const state = new LedgerState();
+    state.apply(ledgerKeys.record('orders.dlq:0:1'), recordEntry('orders.dlq:0:1', 4));
+
+    expect(generationFor(state, true, 'key-1', { runId: 'run-9', dryRun: false })).toEqual({ generation: 5 });
+    expect(generationFor(state, false, 'key-1', { runId: 'run-9', dryRun: false })).toEqual({
+      generation: 1,
+    });
+  });
 });
 
 describe('settleIntent', () => {
