@@ -36,8 +36,11 @@ export interface ChunkFailure {
  * A chunk already sent when a later failure happens is still recorded if it can be, so the next run has
  * less to recover.
  */
-/** Runs one chunk's announce and send; the default runs them as they are. */
-export type ChunkGuard = <T>(announceAndSend: () => Promise<T>) => Promise<T>;
+/**
+ * Runs one chunk's announce and send; the default runs them as they are. `recorded` settles once the
+ * chunk's ledger records are written, or will never be (a failed step), never rejecting.
+ */
+export type ChunkGuard = <T>(announceAndSend: () => Promise<T>, recorded?: Promise<void>) => Promise<T>;
 
 export class ChunkPipeline<Chunk, Announced> {
   readonly #steps: ChunkSteps<Chunk, Announced>;
@@ -49,7 +52,7 @@ export class ChunkPipeline<Chunk, Announced> {
 
   /**
    * `guard` wraps each chunk's announce and send, which start only once the previous chunk's send has
-   * ended: a UI job waits there for a request, and holds its answers until the send settles.
+   * ended: a UI job waits there for a request, and holds its answers until the chunk is recorded.
    */
   constructor(steps: ChunkSteps<Chunk, Announced>, guard: ChunkGuard = (work) => work()) {
     this.#steps = steps;
@@ -70,7 +73,11 @@ export class ChunkPipeline<Chunk, Announced> {
     await this.#sending;
     await this.#recordingBefore;
     this.#throwIfFailed();
-    const sent = this.#announceAndSend(chunk);
+    let recordingEnded: () => void = () => undefined;
+    const recorded = new Promise<void>((resolve) => {
+      recordingEnded = resolve;
+    });
+    const sent = this.#announceAndSend(chunk, recorded);
     // Neither promise below rejects: a failure is kept in #failure and surfaces at the next submit or
     // at finish, so a chunk never leaves an unhandled rejection behind.
     this.#sending = sent.then(
@@ -87,6 +94,7 @@ export class ChunkPipeline<Chunk, Announced> {
       if (this.#failure?.step === 'record') return;
       await this.#steps.record(chunk, announced);
     })().catch((error: unknown) => this.#fail(error, 'record'));
+    void this.#recording.then(recordingEnded);
   }
 
   /** Waits for every chunk taken to be sent and recorded; rejects with the first failure. */
@@ -101,7 +109,7 @@ export class ChunkPipeline<Chunk, Announced> {
     await this.#recording;
   }
 
-  async #announceAndSend(chunk: Chunk): Promise<Announced> {
+  async #announceAndSend(chunk: Chunk, recorded: Promise<void>): Promise<Announced> {
     let step: ChunkStep = 'announce';
     try {
       return await this.#guard(async () => {
@@ -112,7 +120,7 @@ export class ChunkPipeline<Chunk, Announced> {
         step = 'send';
         await this.#steps.send(chunk, announced);
         return announced;
-      });
+      }, recorded);
     } catch (error) {
       this.#fail(error, step);
       throw error;

@@ -9,9 +9,10 @@ import type { ChunkGuard } from '../operator/chunk-pipeline.js';
  * code is, once the response is out. So:
  * - a job starts, and goes past each gate between two chunks, only while a request attends it (the
  *   POST that starts it, or a progress poll);
- * - a request answers only when no chunk of its job is between announce and acknowledged send.
+ * - a request answers only when no chunk of its job is between announce and its ledger records.
  * A frozen container therefore never holds a chunk announced in the ledger but not sent, which a run
- * elsewhere would settle as unsent and send again while this one, thawed, sent it too; and a job
+ * elsewhere would settle as unsent and send again while this one, thawed, sent it too, nor one sent but
+ * unrecorded, which a run elsewhere would have to wait out before settling it; and a job
  * never claims the ledger's writer or settles intents unattended. If the container is gone, the
  * ledger still shows the run unfinished, and running the same redrive again completes the rest with
  * no duplicate and no gap. This relies on what Lambda guarantees: an environment serves one request at a
@@ -35,8 +36,8 @@ interface Job {
   resume: (() => void) | undefined;
   /** When the run last came to wait at a gate with nobody attending (clock ms), while it waits. */
   waitingSince: number | undefined;
-  /** A chunk is between its announce and its acknowledged send: no answer may go out now. */
-  chunkInFlight: boolean;
+  /** Chunks between their announce and their ledger records: no answer may go out while there are any. */
+  chunksInFlight: number;
   /** Settles when the run has ended, however it ended. */
   ended: Promise<void>;
 }
@@ -127,17 +128,27 @@ export const createRedriveJobs = (options: {
     job.controller.signal.throwIfAborted();
   };
 
-  /** A chunk's announce and send, entered through a gate and marked in flight until the send settles. */
+  /**
+   * A chunk's announce and send, entered through a gate, and in flight until the chunk is recorded (or
+   * known never to be): a container frozen after an answer then holds no intent at all, so a run that
+   * continues elsewhere has nothing to wait out (redrive-run.ts, recovery). Without `recorded`, until the
+   * send settles.
+   */
   const guardChunk =
     (job: Job): ChunkGuard =>
-    async (announceAndSend) => {
+    async (announceAndSend, recorded) => {
       await gate(job);
-      job.chunkInFlight = true;
+      job.chunksInFlight += 1;
+      const landed = (): void => {
+        job.chunksInFlight -= 1;
+        wakeAll(job);
+      };
       try {
         return await announceAndSend();
       } finally {
-        job.chunkInFlight = false;
-        wakeAll(job);
+        // A chunk whose announce or send failed is never recorded; the pipeline settles `recorded` anyway.
+        if (recorded === undefined) landed();
+        else void recorded.then(landed);
       }
     };
 
@@ -168,7 +179,7 @@ export const createRedriveJobs = (options: {
       attending: 0,
       resume: undefined,
       waitingSince: undefined,
-      chunkInFlight: false,
+      chunksInFlight: 0,
       ended: Promise.resolve(),
     };
     jobs.set(job.view.id, job);
@@ -196,7 +207,7 @@ export const createRedriveJobs = (options: {
 
   /**
    * Attends the job for one request: it moves meanwhile (until its next change, or `waitMs`), and the
-   * answer waits until no chunk of it is between announce and acknowledged send. That wait has no
+   * answer waits until no chunk of it is between announce and its ledger records. That wait has no
    * bound of its own: on Lambda a send that outlasts the function's timeout ends the invocation, and
    * the environment with it, which the ledger's recovery settles like any crash. Returns the job then.
    */
@@ -215,7 +226,7 @@ export const createRedriveJobs = (options: {
     };
     if (waitMs > 0 && job.view.state === JobState.running) await nextChange(job, waitMs, leave);
     leave();
-    while (job.chunkInFlight) await nextChange(job);
+    while (job.chunksInFlight > 0) await nextChange(job);
     return copy(job);
   };
 

@@ -159,4 +159,41 @@ describe('redrive chunk pipeline', () => {
       expect(log.indexOf(`sent ${chunk}`)).toBeLessThan(log.indexOf(`recorded ${chunk}`));
     }
   });
+
+  it('tells the guard when each chunk is recorded, and when one never will be', async () => {
+    // Prepare: chunk 2's send fails
+    const log: string[] = [];
+    const pipeline = new ChunkPipeline<number, number>(
+      {
+        announce: async (chunk) => chunk,
+        send: async (chunk) => {
+          await delay(1);
+          if (chunk === 2) throw new Error('broker down');
+        },
+        record: async (chunk) => {
+          await delay(2);
+          log.push(`recorded ${chunk}`);
+        },
+      },
+      async (announceAndSend, recorded) => {
+        const announced = await announceAndSend().catch((error: unknown) => {
+          void recorded?.then(() => log.push('settled after failure'));
+          throw error;
+        });
+        void recorded?.then(() => log.push(`settled ${announced}`));
+        return announced;
+      },
+    );
+
+    // Act
+    await pipeline.submit(1);
+    await pipeline.submit(2);
+    await expect(pipeline.finish()).rejects.toThrow('broker down');
+    await delay(5);
+
+    // Assess: chunk 1 settles once recorded; chunk 2, never to be recorded, settles too (its own count
+    // ends, while chunk 1 still holds the answers back)
+    expect([...log].sort()).toEqual(['recorded 1', 'settled 1', 'settled after failure']);
+    expect(log.indexOf('settled 1')).toBeGreaterThan(log.indexOf('recorded 1'));
+  });
 });

@@ -167,6 +167,39 @@ describe('UI redrive jobs', () => {
     expect(run.isSending()).toBe(false);
   });
 
+  it('answers only once the chunk in flight is recorded, so a frozen container leaves no intent behind', async () => {
+    // Prepare: a run whose chunk is sent at once and recorded when the test says
+    const jobs = createJobs();
+    let record: () => void = () => undefined;
+    const recorded = new Promise<void>((resolve) => {
+      record = resolve;
+    });
+    let sent = false;
+    const job = jobs.start(request, 'alice', async ({ guardChunk }) => {
+      await guardChunk(async () => {
+        sent = true;
+      }, recorded);
+      await recorded;
+      return result(false);
+    });
+    let answered = false;
+
+    // Act
+    const poll = jobs.attend(job.id, 1).then((view) => {
+      answered = true;
+      return view;
+    });
+    await delay(20);
+    const answeredBeforeRecorded = answered;
+    record();
+    await poll;
+
+    // Assess
+    expect(sent).toBe(true);
+    expect(answeredBeforeRecorded).toBe(false);
+    expect(answered).toBe(true);
+  });
+
   it('leaves no announced chunk unsent at any answer, over a real run of many chunks', async () => {
     // Prepare: the real redrive over memory, with intents and sends that take a while
     const jobs = createJobs();
