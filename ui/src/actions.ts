@@ -84,9 +84,11 @@ export const redrive = async (form: HTMLFormElement, mode: 'selected' | 'all'): 
     };
     result.className = 'muted';
     result.textContent = 'redriving…';
+    // The request is the job's own, so a job another container answers for goes on there.
     const job = await followJob(
       await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request }),
       () => undefined,
+      { onContinued: () => undefined },
     );
     if (job.result === undefined) throw new Error(job.error ?? `redrive ${job.state}`);
     const response = job.result;

@@ -47,16 +47,14 @@ export const redriveGroup = async (form: HTMLFormElement): Promise<void> => {
   try {
     const job = await api<RedriveJobView>('/api/dlq/redrives', { method: 'POST', body: request });
     continued = false;
-    await followJob(
-      job,
-      show,
-      (followed) => {
+    await followJob(job, show, {
+      onFollow: (followed) => {
         current = followed;
       },
-      () => {
+      onContinued: () => {
         continued = true;
       },
-    );
+    });
   } catch (error) {
     byId('redrive-job').hidden = false;
     byId('redrive-status').textContent = error instanceof Error ? error.message : String(error);

@@ -63,12 +63,9 @@ describe('followJob', () => {
     const continued: string[] = [];
 
     // Act
-    const ended = await followJob(
-      view(),
-      () => undefined,
-      undefined,
-      (job) => continued.push(job.id),
-    );
+    const ended = await followJob(view(), () => undefined, {
+      onContinued: (job) => continued.push(job.id),
+    });
 
     // Assess
     expect(ended).toMatchObject({ id: 'job-b', state: 'done' });
@@ -84,11 +81,10 @@ describe('followJob', () => {
   it('ends as cancelled when the cancel reaches a container without the job, starting nothing', async () => {
     const asked = stubFetch([notHere]);
 
-    const ended = await followJob(
-      view(),
-      () => undefined,
-      (followed) => followed.cancel(),
-    );
+    const ended = await followJob(view(), () => undefined, {
+      onFollow: (followed) => followed.cancel(),
+      onContinued: () => undefined,
+    });
 
     expect(ended.state).toBe('cancelled');
     expect(asked.map(({ method }) => method)).toEqual(['POST']);
@@ -98,9 +94,9 @@ describe('followJob', () => {
     const asked = stubFetch([notHere]);
     const { progress: _none, ...withoutProgress } = view({ request: { ...request, force: true } });
 
-    await expect(followJob(withoutProgress, () => undefined)).rejects.toThrow(
-      /forced redrive no longer answers/,
-    );
+    await expect(
+      followJob(withoutProgress, () => undefined, { onContinued: () => undefined }),
+    ).rejects.toThrow(/forced redrive no longer answers/);
     expect(asked).toHaveLength(1);
   });
 
@@ -108,7 +104,7 @@ describe('followJob', () => {
     const asked = stubFetch([notHere, { status: 202, body: view({ id: 'job-b', state: 'done' }) }]);
     const { progress: _none, ...withoutProgress } = view();
 
-    await followJob(withoutProgress, () => undefined);
+    await followJob(withoutProgress, () => undefined, { onContinued: () => undefined });
 
     expect(asked[1]?.body).toEqual(request);
   });
@@ -116,7 +112,16 @@ describe('followJob', () => {
   it('fails on any other error, without starting anything', async () => {
     const asked = stubFetch([{ status: 500, body: { error: 'broker down' } }]);
 
-    await expect(followJob(view(), () => undefined)).rejects.toThrow('broker down');
+    await expect(followJob(view(), () => undefined, { onContinued: () => undefined })).rejects.toThrow(
+      'broker down',
+    );
+    expect(asked).toHaveLength(1);
+  });
+
+  it('fails a job that is not its own request again (an edit) instead of continuing it as a plain redrive', async () => {
+    const asked = stubFetch([notHere]);
+
+    await expect(followJob(view(), () => undefined)).rejects.toThrow('no such redrive job here');
     expect(asked).toHaveLength(1);
   });
 });
