@@ -38,10 +38,11 @@ const processHolder: IntentHolder = { space: pidSpace(), pid: process.pid, insta
 const ledgerTransactionTimeoutMs = 10_000;
 
 /**
- * The redrive's sends: each request ends within (2 + 1) × 10 s + 2 × 1 s = 32 s, so a chunk whose
- * requests all start within `sendStartMs` (10 s) of its intent is over well inside the 60 s send
- * window that a resume on another host waits out (shared/operator/intent-liveness.ts). A broker
- * restart longer than that fails the run, which is resumable.
+ * The redrive's sends. No produce request or retry of a chunk starts later than `sendStartMs` (10 s)
+ * after its intent (the patched kafkajs checks it before each attempt and each request), and each ends
+ * within its 10 s request timeout, so a chunk is over 20 s after its intent: well inside the 60 s a
+ * resume on another host waits out (shared/operator/intent-liveness.ts). Few, short retries, so a broker
+ * restart fails the run quickly; it is resumable.
  */
 export const RedriveSendBudget: SendBudget = { requestTimeoutMs: 10_000, retries: 2, maxRetryTimeMs: 1_000 };
 
@@ -178,6 +179,9 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
       const stale = ledgerProducer;
       ledgerProducer = undefined;
       await stale?.then((producer) => producer.disconnect()).catch(() => undefined);
+      // A claim starts this process's one redrive (the service refuses a second): a run fenced here
+      // before may now go on under the same id (a UI job continued back in this container).
+      fencedRuns.clear();
       const transaction = await (await getLedgerProducer()).transaction();
       await transaction.abort();
     },

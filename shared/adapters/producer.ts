@@ -1,4 +1,12 @@
-import { Kafka, logLevel, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  type Message,
+  Partitioners,
+  type Producer,
+  type ProducerBatch,
+  type TopicMessages,
+} from 'kafkajs';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import { splitIntoSendChunks } from '../domain/send-chunks.js';
 import { createClientCache } from './client-cache.js';
@@ -69,7 +77,10 @@ export const toTopicMessages = (messages: readonly OutboundMessage[]): TopicMess
   return [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
 };
 
-/** A send that was not started: `startBy` had passed. Nothing of that request reached the broker. */
+/**
+ * A send cut short by its window: a request or a retry would have started after `startBy`. What was
+ * acknowledged stays; of the rest, only a request started in time (and timed out) may have been appended.
+ */
 export class SendWindowError extends Error {
   override readonly name = 'SendWindowError';
 }
@@ -92,9 +103,30 @@ const sendInOrder = async (
         `send not started: its window closed ${Date.now() - startBy} ms ago, after ${sent} of ${messages.length} records were sent`,
       );
     }
-    await producer.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
+    try {
+      // `startBy` reaches kafkajs' own retries (patches/kafkajs+2.2.4.patch): none starts after it.
+      await producer.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1, startBy } as ProducerBatch);
+    } catch (error) {
+      if (isWindowClosed(error)) {
+        throw new SendWindowError(
+          `send not finished: a retry would have started after its window, after ${sent} of ${messages.length} records were acknowledged`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
     sent += chunk.length;
   }
+};
+
+// The patched kafkajs' refusal to start an attempt past `startBy`, on the error or one it wraps.
+const isWindowClosed = (error: unknown): boolean => {
+  let cause = error;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    if (cause.name === 'KafkaJSSendWindowClosed') return true;
+    cause = cause.cause;
+  }
+  return false;
 };
 
 /**

@@ -1,12 +1,12 @@
 import type { IntentHolder, LedgerIntentEntry } from '../contract/ledger.js';
 
 /**
- * How long an intent's writer may still be sending its chunk: a lease, with a lease's assumptions. A run
- * starts each request of a chunk's send only within `sendStartMs` of writing its intent (chunk-steps.ts
- * and the publish port check it), and every request ends, retries included, within a budget the adapter
- * bounds (`RedriveSendBudget`, 32 s), so a send is over `sendWindowMs` after its intent; the broker is
- * taken to append a request it accepted before the client's timeout, not after. `clockSkewMs` bounds how
- * far two hosts' clocks may differ, as a writer's `at` is read with this host's.
+ * How long an intent's writer may still be sending its chunk: a lease, with a lease's assumptions. No
+ * request of a chunk's send, retries included, starts later than `sendStartMs` after its intent
+ * (chunk-steps.ts and the publish port, down into kafkajs, check it), and each one ends within the
+ * client's request timeout (10 s, `RedriveSendBudget`), so a send is over well before `sendWindowMs`;
+ * the broker is taken to append a request before the client's timeout, not after. `clockSkewMs` bounds
+ * how far two hosts' clocks may differ, as a writer's `at` is read with this host's.
  */
 export interface IntentTiming {
   readonly sendStartMs: number;

@@ -113,6 +113,7 @@ export const operatorRoutes = (deps: OperatorRouteDependencies): SessionRoute[] 
     const service = await deps.service();
     // Validated before the job starts, so a bad request is a 400 here and not a failed job later.
     const redriveRequest = await call(async () => parseRedriveRequest(body));
+    if (redriveRequest.resumeRun !== undefined) jobs.abandonRun(redriveRequest.resumeRun);
     if (redriveRequest.dryRun !== true) await refuseWhileRedriving(jobs);
     const operator = { name: session.operator };
     const job = jobs.start(redriveRequest, session.operator, (context) =>

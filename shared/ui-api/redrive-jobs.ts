@@ -276,12 +276,23 @@ export const createRedriveJobs = (options: {
     clearTimeout(timer);
   };
 
+  /**
+   * Stops this container's jobs of run `runId`: the browser continues that run with a new job (it was
+   * answered 404 elsewhere and came back here), so the old one is attended by nobody and must not hold
+   * the container's one redrive.
+   */
+  const abandonRun = (runId: string): void => {
+    for (const job of jobs.values()) {
+      if (job.view.state === JobState.running && job.view.progress?.runId === runId) abandon(job);
+    }
+  };
+
   /** Stops every running job (shutdown, tests). */
   const cancelAll = (): void => {
     for (const job of jobs.values()) abandon(job);
   };
 
-  return { start, attend, get, cancel, cancelAll, activeRedrive, settleStopping };
+  return { start, attend, get, cancel, cancelAll, abandonRun, activeRedrive, settleStopping };
 };
 
 export type RedriveJobs = ReturnType<typeof createRedriveJobs>;

@@ -50,7 +50,7 @@ describe('a UI redrive whose polls move to another container', () => {
     await pipeline?.stop();
   });
 
-  it('goes on in the container the poll reaches, in the same run: every order sent once, none left out', async () => {
+  it('goes on in the container each poll reaches, there and back, in the same run: every order sent once, none left out', async () => {
     // Prepare: a slow redrive (20 records a second), started on the first server
     const page = await (await browser.newContext()).newPage();
     page.on('dialog', (dialog) => void dialog.accept());
@@ -66,8 +66,16 @@ describe('a UI redrive whose polls move to another container', () => {
       description: 'a few chunks sent from the first server',
     });
 
-    // Act: the next poll reaches the second server, which has no such job
+    // Act: the next poll reaches the second server, which has no such job; later ones the first again,
+    // whose own job of the run is still waiting there, unattended
     proxy.switchTo(1);
+    const sentOnFirst = Number(/sent (\d+)/.exec((await page.textContent('#redrive-status')) ?? '')?.[1]);
+    await waitFor(
+      async () =>
+        Number(/sent (\d+)/.exec((await page.textContent('#redrive-status')) ?? '')?.[1]) > sentOnFirst + 20,
+      { timeoutMs: 60_000, description: 'more chunks sent from the second server' },
+    );
+    proxy.switchTo(0);
     await page.locator('#redrive-status[data-state=done]').waitFor({ timeout: 110_000 });
 
     // Assess

@@ -51,4 +51,29 @@ describe('the redrive publisher', () => {
       await publisher.close();
     }
   });
+
+  it('starts no retry after the window, so a record is never appended late', async () => {
+    // Prepare: a topic that does not exist yet, so the first attempt fails and kafkajs retries; the
+    // topic appears while the retries go on, and an unpatched retry would then send the record.
+    const topic = `bounded-late-${randomUUID().slice(0, 8)}`;
+    const publisher = createBoundedPublisher(readConfig({ KAFKA_BROKERS: brokers }), RedriveSendBudget);
+
+    try {
+      // Act
+      const sending = publisher.publish(messages(topic, 1), Date.now() + 50);
+      const refused = sending.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await ensureTopics(brokers, { topics: [topic], partitions: 1 });
+      const error = await refused;
+      await new Promise<void>((resolve) => setTimeout(resolve, 3_000));
+
+      // Assess
+      expect(error).toBeInstanceOf(SendWindowError);
+      expect(await endSum(topic)).toBe(0);
+    } finally {
+      await publisher.close();
+    }
+  });
 });
