@@ -174,8 +174,9 @@ export const createBoundedPublisher = (config: AppConfig, budget: SendBudget): B
       try {
         await sendInOrder(await pending, messages, startBy);
       } catch (error) {
-        // As in publishAll: a failed send may leave the idempotent producer unusable.
-        if (!(error instanceof SendWindowError)) await drop();
+        // As in publishAll: a failed send may leave the idempotent producer unusable; a window that
+        // closed after a timed-out request too (its sequence numbers may or may not have been appended).
+        await drop();
         throw error;
       }
     },
