@@ -156,6 +156,26 @@ export const decodeFailureHeaders = (headers: RecordHeaders): FailureState | und
   };
 };
 
+/**
+ * What a redrive needs of a record's failure state, read without decoding the rest: undefined exactly
+ * when `decodeFailureHeaders` is (the required part missing or unreadable).
+ */
+export const readRedriveBasis = (
+  headers: RecordHeaders,
+): { readonly originTopic: string; readonly redriveCount: number } | undefined => {
+  const originTopic = text(headers, FailureHeader.originTopic);
+  if (
+    headers[FailureHeader.eventId] === undefined ||
+    originTopic === undefined ||
+    int(headers, FailureHeader.originPartition) === undefined ||
+    int(headers, FailureHeader.originOffset) === undefined ||
+    int(headers, FailureHeader.attempt) === undefined
+  ) {
+    return undefined;
+  }
+  return { originTopic, redriveCount: int(headers, FailureHeader.redriveCount) ?? 0 };
+};
+
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 

@@ -150,4 +150,50 @@ describe('buildRedrive', () => {
     expect(act).toThrow(RedriveError);
     expect(act).toThrow('origin topic payments.v1 is not one this pipeline consumes');
   });
+
+  it('reads back as the history decoded and encoded again would, with the headers kept as they came', () => {
+    // Prepare
+    const dlqRecord = deadLetteredRecord();
+    const previous = decodeFailureHeaders(dlqRecord.headers);
+
+    // Act
+    const message = buildRedrive(dlqRecord, RedriveTarget.retry, topics, REDRIVE_AT);
+
+    // Assess
+    const { deadLetterReason: _reason, ...history } = previous ?? ({} as never);
+    expect(decodeFailureHeaders(message.headers)).toEqual({
+      ...history,
+      attempt: 0,
+      dueAt: REDRIVE_AT,
+      redrive: { count: 1, at: REDRIVE_AT, from: 'orders.dlq:1:42' },
+    });
+    expect(message.headers[FailureHeader.errorMessage]).toBe(dlqRecord.headers[FailureHeader.errorMessage]);
+  });
+
+  it('bounds an error message longer than the failure contract allows', () => {
+    // Prepare
+    const dlqRecord = deadLetteredRecord();
+    const long = Buffer.from('x'.repeat(5_000));
+    const headers = { ...dlqRecord.headers, [FailureHeader.errorMessage]: long };
+
+    // Act
+    const message = buildRedrive({ ...dlqRecord, headers }, RedriveTarget.origin, topics, REDRIVE_AT);
+
+    // Assess
+    const bounded = message.headers[FailureHeader.errorMessage];
+    expect(bounded?.length).toBeLessThanOrEqual(1_024);
+    expect(bounded?.toString('utf8')).toMatch(/^x+…\[truncated\]$/);
+  });
+
+  it('rejects a record whose attempt header is unreadable', () => {
+    // Prepare
+    const dlqRecord = deadLetteredRecord();
+    const headers = { ...dlqRecord.headers, [FailureHeader.attempt]: Buffer.from('two') };
+
+    // Act
+    const act = () => buildRedrive({ ...dlqRecord, headers }, RedriveTarget.origin, topics, REDRIVE_AT);
+
+    // Assess
+    expect(act).toThrow('has no failure headers');
+  });
 });
