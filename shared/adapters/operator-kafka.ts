@@ -6,11 +6,13 @@ import type { IntentHolder, LedgerEntry } from '../contract/ledger.js';
 import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
 import { encodeLedgerEntry } from '../operator/ledger-state.js';
 import type { OperatorPorts } from '../operator/ports.js';
+import { selectedBy } from '../operator/selection.js';
 import type { AppConfig } from './config.js';
 import { groupCommit } from './group-commit.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
 import { isProcessRunning } from './process-alive.js';
 import { createBoundedPublisher, type SendBudget } from './producer.js';
+import { offThreadScanAvailable, scanOffThread } from './scan-thread.js';
 import { endOffsets, scanTopic } from './topic-scan.js';
 
 export interface KafkaOperatorPorts extends OperatorPorts {
@@ -74,7 +76,19 @@ export const isFencedError = (error: unknown): boolean => {
  * admin offset lookups, the ledger's transactional producer (transactional id `orders-redrive-…`) and
  * the shared idempotent producer for the re-published records. Created once per container or CLI run.
  */
-export const createKafkaOperatorPorts = async (config: AppConfig): Promise<KafkaOperatorPorts> => {
+export interface KafkaOperatorPortsOptions {
+  /**
+   * Whether a scan that names its selection (a redrive's) decodes on a worker thread. Default: where
+   * there is a second CPU and the worker's module (scan-thread.ts).
+   */
+  readonly scanOffThread?: boolean;
+}
+
+export const createKafkaOperatorPorts = async (
+  config: AppConfig,
+  options: KafkaOperatorPortsOptions = {},
+): Promise<KafkaOperatorPorts> => {
+  const offThread = options.scanOffThread ?? offThreadScanAvailable();
   const kafkaConfig = await resolveKafkaConfig(config);
   const kafka = new Kafka({ ...kafkaConfig, logLevel: logLevel.ERROR });
   // A transaction begun right after a commit meets CONCURRENT_TRANSACTIONS while the broker writes the
@@ -154,7 +168,10 @@ export const createKafkaOperatorPorts = async (config: AppConfig): Promise<Kafka
   return {
     topics: config.topics,
     ledgerTopic: config.ledgerTopic,
-    scan: (request, onRecord) => scanTopic(config, request, onRecord),
+    scan: ({ selection, onPassed, ...request }, onRecord) =>
+      selection !== undefined && offThread
+        ? scanOffThread(config, { ...request, selection }, onRecord, onPassed ?? (() => undefined))
+        : scanTopic(config, request, selectedBy(selection, onRecord, onPassed)),
     endOffsets: async (topic) => endOffsets(await getAdmin(), topic),
     offsetsAtTime: async (topic, time) =>
       Object.fromEntries(

@@ -1,4 +1,5 @@
 import type { IntentHolder, LedgerEntry } from '../contract/ledger.js';
+import type { RedriveSelection } from '../contract/operator.js';
 import type { OutboundMessage } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
 import type { Topics } from '../domain/topics.js';
@@ -17,6 +18,12 @@ export interface ScanRequest {
   readonly readUncommitted?: boolean;
   /** Called once, before the first record, with the range that will be read. */
   readonly onStart?: (window: Readonly<Record<string, { from: number; to: number }>>) => void;
+  /**
+   * Only the records this selection takes reach `onRecord` (`selectedBy`); each one left out is counted
+   * to `onPassed`. The adapter applies it where it decodes the records, which may be another thread.
+   */
+  readonly selection?: RedriveSelection;
+  readonly onPassed?: (count: number) => void;
 }
 
 export interface ScanResult {

@@ -12,8 +12,6 @@ import type { ConsumedRecord } from '../domain/kafka-event.js';
 import { type ChunkGuard, ChunkPipeline } from './chunk-pipeline.js';
 import { redriveChunkSteps } from './chunk-steps.js';
 import { notFound } from './errors.js';
-import { matchesFilter } from './filters.js';
-import { hasFingerprint } from './fingerprint.js';
 import type { IntentTiming } from './intent-liveness.js';
 import {
   encodeLedgerEntry,
@@ -75,24 +73,6 @@ const boundsOf = (request: RedriveRequest): { from?: Offsets; to?: Offsets; part
   }
   // Partitions not named are not read at all.
   return { from, to, partitions: Object.keys(to).map(Number) };
-};
-
-const selector = (request: RedriveRequest): ((record: ConsumedRecord) => boolean) => {
-  const selection = request.selection;
-  switch (selection.kind) {
-    case 'records': {
-      const wanted = new Set(selection.records.map(({ partition, offset }) => `${partition}:${offset}`));
-      return (record) => wanted.has(`${record.partition}:${record.offset}`);
-    }
-    case 'envelope':
-      return (record) =>
-        record.partition === selection.coordinate.partition && record.offset === selection.coordinate.offset;
-    case 'filter':
-      return (record) => matchesFilter(record, selection.filter);
-    case 'group':
-      return (record) =>
-        hasFingerprint(record, selection.fingerprint) && matchesFilter(record, selection.filter ?? {});
-  }
 };
 
 /** Redrive runs going on in this process: recovery does not wait out an intent of one that ended. */
@@ -213,7 +193,6 @@ const sendSelection = async (
   };
   await writeRun('running');
 
-  const selects = selector(request);
   const indexes =
     request.selection.kind === 'envelope' && request.selection.indexes
       ? new Set(request.selection.indexes)
@@ -297,11 +276,8 @@ const sendSelection = async (
   // Not async: the scan awaits what this returns only when it is a promise (a full chunk to hand
   // over), which spares a microtask per record over a 100,000-record DLQ.
   const onRecord = (record: ConsumedRecord): Promise<void> | undefined => {
+    // Only the selection's records come here (the scan applies it); the others are counted by onPassed.
     scanned += 1;
-    if (!selects(record)) {
-      report();
-      return undefined;
-    }
     const coordinate = `${record.partition}:${record.offset}`;
     // A record the scan delivers twice (a consumer rejoin) is handled once.
     if (seen.has(coordinate)) {
@@ -346,6 +322,11 @@ const sendSelection = async (
         topic: sourceTopic,
         ...boundsOf(request),
         ...(signal ? { signal } : {}),
+        selection: request.selection,
+        onPassed: (count) => {
+          scanned += count;
+          report();
+        },
         onStart: (window) => {
           windowTotal = Object.values(window).reduce((sum, span) => sum + (span.to - span.from), 0);
         },

@@ -29,7 +29,10 @@ const original: Hash = (key) => {
   for (let i = 0; i < Math.floor(length / 4); i++) {
     const i4 = i * 4;
     let k = Long.fromValue(
-      (data[i4] ?? 0) + ((data[i4 + 1] ?? 0) << 8) + ((data[i4 + 2] ?? 0) << 16) + ((data[i4 + 3] ?? 0) << 24),
+      (data[i4] ?? 0) +
+        ((data[i4 + 1] ?? 0) << 8) +
+        ((data[i4 + 2] ?? 0) << 16) +
+        ((data[i4 + 3] ?? 0) << 24),
     );
     k = k.multiply(M);
     k = k.xor(k.toInt() >>> 24);

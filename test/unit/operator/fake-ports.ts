@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '../../../shared/contract/ledger.js';
 import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import type { OperatorPorts } from '../../../shared/operator/ports.js';
+import { selectedBy } from '../../../shared/operator/selection.js';
 import { T0, topics } from '../helpers/records.js';
 import { dlqRecord } from './dlq-records.js';
 
@@ -25,10 +26,11 @@ export const fakeOperatorPorts = (
 ): OperatorPorts => ({
   topics,
   ledgerTopic: `${topics.dlq}.redrives`,
-  scan: async (_request, onRecord) => {
+  scan: async (request, onRecord) => {
+    const selected = selectedBy(request.selection, onRecord, request.onPassed);
     for (const record of records) {
       onScanned(record);
-      await onRecord(record);
+      await selected(record);
     }
     return { scanned: records.length, window: {} };
   },

@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../../../shared/domain/failure-routing.js'
 import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import { OperatorError, OperatorErrorCode } from '../../../shared/operator/errors.js';
 import type { OperatorPorts } from '../../../shared/operator/ports.js';
+import { selectedBy } from '../../../shared/operator/selection.js';
 import { createOperatorService } from '../../../shared/operator/service.js';
 import { T0, topics } from '../helpers/records.js';
 import { dlqRecord } from './dlq-records.js';
@@ -17,8 +18,9 @@ const fakePorts = (records: ConsumedRecord[] = []) => {
   const ports: OperatorPorts = {
     topics,
     ledgerTopic: `${topics.dlq}.redrives`,
-    scan: async (_request, onRecord) => {
-      for (const record of records) await onRecord(record);
+    scan: async (request, onRecord) => {
+      const selected = selectedBy(request.selection, onRecord, request.onPassed);
+      for (const record of records) await selected(record);
       return { scanned: records.length, window: {} };
     },
     endOffsets: async () => ({ '0': 0 }),

@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RedriveSelection } from '../contract/operator.js';
+import type { ConsumedRecord } from '../domain/kafka-event.js';
+import type { AppConfig } from './config.js';
+import { type RecordWireBatch, readRecordWire } from './record-wire.js';
+import { ScanAbortedError, type ScanBounds, type ScanOptions, type ScanSummary } from './topic-scan.js';
+
+// A redrive's scan decodes the whole range to find its selection: 100,000 DLQ records for a group of
+// 30,000. On a machine with a second CPU that work runs on a worker thread, beside the main thread's
+// sends and ledger transactions; the main thread gets only the matching records.
+
+export interface ScanWorkerData {
+  readonly config: AppConfig;
+  readonly options: ScanBounds & { readonly topic: string; readonly readUncommitted?: boolean };
+  readonly selection: RedriveSelection;
+  /** Matching records per batch handed over. */
+  readonly batchRecords: number;
+  /** Records left out after which a batch is handed over anyway (it carries the count, for progress). */
+  readonly batchPassed: number;
+  /** Batches handed over and not yet finished by the main thread, at most: the scan's memory bound. */
+  readonly inFlight: number;
+}
+
+export type ScanWorkerRequest = { readonly type: 'ack' } | { readonly type: 'stop' };
+
+export type ScanWorkerReply =
+  | { readonly type: 'start'; readonly window: ScanSummary['window'] }
+  | { readonly type: 'batch'; readonly batch: RecordWireBatch; readonly passed: number }
+  | { readonly type: 'done'; readonly summary: ScanSummary }
+  | { readonly type: 'error'; readonly name: string; readonly message: string };
+
+// The worker is this module's sibling, in the form this module runs as: TypeScript under tsx or vitest,
+// JavaScript when built. A bundle (the Lambda functions) has no sibling, and scans on its own thread.
+const ownUrl = import.meta.url;
+const workerUrl = new URL(`./scan-worker${ownUrl.endsWith('.ts') ? '.ts' : '.js'}`, ownUrl);
+
+/** Whether a scan can go to a worker thread here: a second CPU, and the worker's module beside this one. */
+export const offThreadScanAvailable = (): boolean =>
+  availableParallelism() > 1 && ownUrl.startsWith('file:') && existsSync(fileURLToPath(workerUrl));
+
+/**
+ * The worker's entry. Run from TypeScript (tsx, vitest), the worker registers tsx's loader before it
+ * imports the module: Node 20 does not pass a loader to a worker through `execArgv`.
+ */
+const workerEntry = (): URL => {
+  if (!workerUrl.pathname.endsWith('.ts')) return workerUrl;
+  const tsxApi = pathToFileURL(createRequire(ownUrl).resolve('tsx/esm/api')).href;
+  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)};\nregister();\nawait import(${JSON.stringify(workerUrl.href)});\n`;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+};
+
+const errorOf = (reply: { name: string; message: string }): Error => {
+  if (reply.name === 'ScanAbortedError') return new ScanAbortedError();
+  const error = new Error(reply.message);
+  error.name = reply.name;
+  return error;
+};
+
+/**
+ * `scanTopic` with `selection` applied on a worker thread: `onRecord` gets the matching records, in
+ * offset order per partition, awaited as by `scanTopic` (at most `inFlight` batches are read ahead);
+ * `onPassed` counts the records left out as they go. Rejects as `scanTopic` does, and with what
+ * `onRecord` threw, after the worker's consumer has left.
+ */
+export const scanOffThread = async (
+  config: AppConfig,
+  options: ScanOptions & { readonly selection: RedriveSelection },
+  onRecord: (record: ConsumedRecord) => void | Promise<void>,
+  onPassed: (count: number) => void,
+): Promise<ScanSummary> => {
+  options.signal?.throwIfAborted();
+  const { signal, onStart, selection, ...bounds } = options;
+  const data: ScanWorkerData = {
+    // The UI's tokens have no business in a scan.
+    config: { ...config, uiAccessToken: undefined, uiOperatorTokens: undefined },
+    options: bounds,
+    selection,
+    batchRecords: 500,
+    batchPassed: 5_000,
+    inFlight: 2,
+  };
+  const worker = new Worker(workerEntry(), { workerData: data });
+  const send = (request: ScanWorkerRequest): void => worker.postMessage(request);
+  const onAbort = (): void => send({ type: 'stop' });
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  let failure: unknown;
+  let handled = Promise.resolve();
+  const handle = async (reply: ScanWorkerReply): Promise<ScanSummary | undefined> => {
+    switch (reply.type) {
+      case 'start':
+        onStart?.(reply.window);
+        return undefined;
+      case 'batch':
+        if (failure === undefined) {
+          try {
+            for (const record of readRecordWire(reply.batch)) {
+              const pending = onRecord(record);
+              if (pending !== undefined) await pending;
+            }
+            onPassed(reply.passed);
+          } catch (error) {
+            // What the caller threw is the scan's outcome; the worker stops and its consumer leaves.
+            failure = error;
+            send({ type: 'stop' });
+          }
+        }
+        send({ type: 'ack' });
+        return undefined;
+      case 'done':
+        return reply.summary;
+      case 'error':
+        throw errorOf(reply);
+    }
+  };
+  try {
+    return await new Promise<ScanSummary>((resolve, reject) => {
+      worker.on('message', (reply: ScanWorkerReply) => {
+        // One reply at a time, in order: a batch is finished before the next one, or `done`, is looked at.
+        handled = handled
+          .then(() => handle(reply))
+          .then((summary) => {
+            if (failure !== undefined) {
+              if (reply.type === 'done' || reply.type === 'error') reject(failure);
+            } else if (summary !== undefined) resolve(summary);
+          })
+          .catch((error: unknown) => reject(failure ?? error));
+      });
+      worker.on('error', (error) => reject(failure ?? error));
+      // After the replies before it: a worker that posted `done` and then ended has still answered.
+      worker.on('exit', (code) => {
+        handled = handled.then(() =>
+          reject(failure ?? new Error(`the scan's worker thread exited (${code}) before the scan ended`)),
+        );
+      });
+    });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
+  }
+};

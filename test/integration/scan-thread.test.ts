@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTopics } from '../../infra/local/broker/index.js';
+import { readConfig } from '../../shared/adapters/config.js';
+import { scanOffThread } from '../../shared/adapters/scan-thread.js';
+import { ScanAbortedError, scanTopic } from '../../shared/adapters/topic-scan.js';
+import type { RedriveSelection } from '../../shared/contract/operator.js';
+import type { ConsumedRecord } from '../../shared/domain/kafka-event.js';
+import { fingerprintRecord } from '../../shared/operator/fingerprint.js';
+import { selectedBy } from '../../shared/operator/selection.js';
+import { createTestKafka } from './helpers/kafka-client.js';
+import { SeedFailures, seedDlq } from './helpers/seed-dlq.js';
+
+const seeded = 20_000;
+
+// A redrive's scan on a worker thread (scan-thread.ts) against the real broker: it must hand over exactly
+// the records the same scan on the main thread selects, in the same order, and stop as that one does.
+describe('off-thread scan', () => {
+  const brokers = inject('kafkaBrokers');
+  const id = randomUUID().slice(0, 8);
+  const topics = {
+    orders: `scan-thread-${id}.v1`,
+    retry: `scan-thread-${id}.retry`,
+    dlq: `scan-thread-${id}.dlq`,
+  };
+  const config = readConfig({ KAFKA_BROKERS: brokers, TOPIC_DLQ: topics.dlq });
+  let kafka: Kafka;
+  let admin: Admin;
+  let group: RedriveSelection;
+
+  beforeAll(async () => {
+    await ensureTopics(brokers, { topics: Object.values(topics), partitions: 3, intakeTopics: [] });
+    kafka = createTestKafka(brokers, { clientId: 'scan-thread-test' });
+    admin = kafka.admin();
+    await admin.connect();
+    await seedDlq(kafka, topics, seeded, { prefix: `st-${id}` });
+    let fingerprint = '';
+    await scanTopic(config, { topic: topics.dlq, to: { '0': 50, '1': 50, '2': 50 } }, (record) => {
+      if (record.headers['x-error-class']?.toString() === SeedFailures[2].className) {
+        fingerprint = fingerprintRecord(record).fingerprint;
+      }
+    });
+    group = { kind: 'group', fingerprint };
+  }, 120_000);
+
+  afterAll(async () => {
+    await admin?.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin?.disconnect();
+  });
+
+  /** Per partition, in the order handed over: the only order a scan promises. */
+  const byPartition = (records: ConsumedRecord[]): Record<number, string[]> => {
+    const partitions: Record<number, string[]> = {};
+    for (const record of records) {
+      const list = partitions[record.partition] ?? [];
+      list.push(`${record.offset}:${record.key?.toString() ?? ''}:${JSON.stringify(record.headers)}`);
+      partitions[record.partition] = list;
+    }
+    return partitions;
+  };
+
+  it('hands over the records the selection takes, in each partition in the order the main thread reads them', async () => {
+    // Prepare
+    const inThread: ConsumedRecord[] = [];
+    let passedInThread = 0;
+    await scanTopic(
+      config,
+      { topic: topics.dlq },
+      selectedBy(
+        group,
+        (record) => {
+          inThread.push(record);
+        },
+        (count) => {
+          passedInThread += count;
+        },
+      ),
+    );
+    const offThread: ConsumedRecord[] = [];
+    let passed = 0;
+    let window: unknown;
+
+    // Act
+    const summary = await scanOffThread(
+      config,
+      { topic: topics.dlq, selection: group, onStart: (range) => (window = range) },
+      async (record) => {
+        offThread.push(record);
+      },
+      (count) => {
+        passed += count;
+      },
+    );
+
+    // Assess
+    expect(inThread.length).toBeGreaterThan(seeded / 3 - 10);
+    expect(byPartition(offThread)).toEqual(byPartition(inThread));
+    expect(passed).toBe(passedInThread);
+    expect(passed + offThread.length).toBe(seeded);
+    expect(summary.scanned).toBe(seeded);
+    expect(window).toEqual(summary.window);
+  }, 120_000);
+
+  it('stops on an abort, with the error a scan on the main thread gives, and hands over nothing after', async () => {
+    // Prepare
+    const stop = new AbortController();
+    let delivered = 0;
+
+    // Act
+    const scan = scanOffThread(
+      config,
+      { topic: topics.dlq, selection: { kind: 'filter', filter: {} }, signal: stop.signal },
+      (record) => {
+        delivered += 1;
+        if (delivered === 1_000) stop.abort();
+        return record.offset < 0 ? Promise.resolve() : undefined;
+      },
+      () => undefined,
+    );
+
+    // Assess
+    await expect(scan).rejects.toBeInstanceOf(ScanAbortedError);
+    const atEnd = delivered;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(delivered).toBe(atEnd);
+    // At most the batches already handed over (500 records each, two in flight) follow the abort.
+    expect(delivered).toBeLessThan(2_500);
+  }, 60_000);
+
+  it("fails with what the caller's handler threw, and reads no further", async () => {
+    // Prepare
+    const failure = new Error('ledger fenced');
+    let delivered = 0;
+
+    // Act
+    const scan = scanOffThread(
+      config,
+      { topic: topics.dlq, selection: { kind: 'filter', filter: {} } },
+      () => {
+        delivered += 1;
+        if (delivered === 700) throw failure;
+      },
+      () => undefined,
+    );
+
+    // Assess
+    await expect(scan).rejects.toBe(failure);
+    expect(delivered).toBe(700);
+  }, 60_000);
+});
