@@ -3,7 +3,9 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { IntentHolder, LedgerEntry } from '../contract/ledger.js';
+import type { RedriveSelection } from '../contract/operator.js';
 import { RedriveTransactionalIdPrefix } from '../contract/topics.js';
+import { isEmptyFilter } from '../operator/filters.js';
 import { encodeLedgerEntry } from '../operator/ledger-state.js';
 import type { OperatorPorts } from '../operator/ports.js';
 import { selectedBy } from '../operator/selection.js';
@@ -12,7 +14,7 @@ import { groupCommit } from './group-commit.js';
 import { resolveKafkaConfig } from './kafka-connection.js';
 import { isProcessRunning } from './process-alive.js';
 import { createBoundedPublisher, type SendBudget } from './producer.js';
-import { offThreadScanAvailable, scanOffThread } from './scan-thread.js';
+import { offThreadScanAvailable, ScanThreads } from './scan-thread.js';
 import { endOffsets, scanTopic } from './topic-scan.js';
 
 export interface KafkaOperatorPorts extends OperatorPorts {
@@ -84,11 +86,20 @@ export interface KafkaOperatorPortsOptions {
   readonly scanOffThread?: boolean;
 }
 
+/**
+ * Whether a selection leaves records of the range out, so that deciding it where the records are decoded
+ * spares the main thread work. A whole-topic redrive takes every record (the worker would only add the
+ * hand-over), and a list of records or an envelope is read from a range bounded to them.
+ */
+const leavesOut = (selection: RedriveSelection): boolean =>
+  selection.kind === 'group' || (selection.kind === 'filter' && !isEmptyFilter(selection.filter));
+
 export const createKafkaOperatorPorts = async (
   config: AppConfig,
   options: KafkaOperatorPortsOptions = {},
 ): Promise<KafkaOperatorPorts> => {
-  const offThread = options.scanOffThread ?? offThreadScanAvailable();
+  const scanThreads =
+    (options.scanOffThread ?? offThreadScanAvailable()) ? new ScanThreads(config) : undefined;
   const kafkaConfig = await resolveKafkaConfig(config);
   const kafka = new Kafka({ ...kafkaConfig, logLevel: logLevel.ERROR });
   // A transaction begun right after a commit meets CONCURRENT_TRANSACTIONS while the broker writes the
@@ -168,9 +179,12 @@ export const createKafkaOperatorPorts = async (
   return {
     topics: config.topics,
     ledgerTopic: config.ledgerTopic,
+    warmScan: (selection) => {
+      if (leavesOut(selection)) scanThreads?.warm();
+    },
     scan: ({ selection, onPassed, ...request }, onRecord) =>
-      selection !== undefined && offThread
-        ? scanOffThread(config, { ...request, selection }, onRecord, onPassed ?? (() => undefined))
+      selection !== undefined && scanThreads !== undefined && leavesOut(selection)
+        ? scanThreads.scan({ ...request, selection }, onRecord, onPassed ?? (() => undefined))
         : scanTopic(config, request, selectedBy(selection, onRecord, onPassed)),
     endOffsets: async (topic) => endOffsets(await getAdmin(), topic),
     offsetsAtTime: async (topic, time) =>
@@ -221,6 +235,7 @@ export const createKafkaOperatorPorts = async (
         admin?.then((client) => client.disconnect()),
         ledgerProducer?.then((producer) => producer.disconnect()),
         redrivePublisher.close(),
+        scanThreads?.close(),
       ]);
     },
   };

@@ -13,8 +13,8 @@ import { ScanAbortedError, type ScanBounds, type ScanOptions, type ScanSummary }
 // 30,000. On a machine with a second CPU that work runs on a worker thread, beside the main thread's
 // sends and ledger transactions; the main thread gets only the matching records.
 
-export interface ScanWorkerData {
-  readonly config: AppConfig;
+export interface ScanWorkerRequestScan {
+  readonly type: 'scan';
   readonly options: ScanBounds & { readonly topic: string; readonly readUncommitted?: boolean };
   readonly selection: RedriveSelection;
   /** Matching records per batch handed over. */
@@ -25,7 +25,7 @@ export interface ScanWorkerData {
   readonly inFlight: number;
 }
 
-export type ScanWorkerRequest = { readonly type: 'ack' } | { readonly type: 'stop' };
+export type ScanWorkerRequest = ScanWorkerRequestScan | { readonly type: 'ack' } | { readonly type: 'stop' };
 
 export type ScanWorkerReply =
   | { readonly type: 'start'; readonly window: ScanSummary['window'] }
@@ -61,85 +61,152 @@ const errorOf = (reply: { name: string; message: string }): Error => {
 };
 
 /**
- * `scanTopic` with `selection` applied on a worker thread: `onRecord` gets the matching records, in
- * offset order per partition, awaited as by `scanTopic` (at most `inFlight` batches are read ahead);
- * `onPassed` counts the records left out as they go. Rejects as `scanTopic` does, and with what
- * `onRecord` threw, after the worker's consumer has left.
+ * Worker threads that scan with a selection, one scan at a time each. Starting one (loading kafkajs, and
+ * under tsx compiling the modules) takes a few hundred milliseconds, so `warm` starts one ahead of the
+ * scan, and a worker whose scan ended cleanly waits for the next. An idle worker does not keep the
+ * process alive.
  */
-export const scanOffThread = async (
-  config: AppConfig,
-  options: ScanOptions & { readonly selection: RedriveSelection },
-  onRecord: (record: ConsumedRecord) => void | Promise<void>,
-  onPassed: (count: number) => void,
-): Promise<ScanSummary> => {
-  options.signal?.throwIfAborted();
-  const { signal, onStart, selection, ...bounds } = options;
-  const data: ScanWorkerData = {
-    // The UI's tokens have no business in a scan.
-    config: { ...config, uiAccessToken: undefined, uiOperatorTokens: undefined },
-    options: bounds,
-    selection,
-    batchRecords: 500,
-    batchPassed: 5_000,
-    inFlight: 2,
-  };
-  const worker = new Worker(workerEntry(), { workerData: data });
-  const send = (request: ScanWorkerRequest): void => worker.postMessage(request);
-  const onAbort = (): void => send({ type: 'stop' });
-  signal?.addEventListener('abort', onAbort, { once: true });
+export class ScanThreads {
+  readonly #config: AppConfig;
+  readonly #idle = new Set<Worker>();
+  readonly #all = new Set<Worker>();
 
-  let failure: unknown;
-  let handled = Promise.resolve();
-  const handle = async (reply: ScanWorkerReply): Promise<ScanSummary | undefined> => {
-    switch (reply.type) {
-      case 'start':
-        onStart?.(reply.window);
-        return undefined;
-      case 'batch':
-        if (failure === undefined) {
-          try {
-            for (const record of readRecordWire(reply.batch)) {
-              const pending = onRecord(record);
-              if (pending !== undefined) await pending;
+  constructor(config: AppConfig) {
+    // The UI's tokens have no business in a scan.
+    this.#config = { ...config, uiAccessToken: undefined, uiOperatorTokens: undefined };
+  }
+
+  /** Starts a worker for the next scan, unless one is waiting already. */
+  warm(): void {
+    if (this.#idle.size === 0) this.#idle.add(this.#spawn());
+  }
+
+  /**
+   * `scanTopic` with `selection` applied on a worker thread: `onRecord` gets the matching records, in
+   * offset order per partition, awaited as by `scanTopic` (at most `inFlight` batches are read ahead);
+   * `onPassed` counts the records left out as they go. Rejects as `scanTopic` does, and with what
+   * `onRecord` threw, once the worker's consumer has left.
+   */
+  async scan(
+    options: ScanOptions & { readonly selection: RedriveSelection },
+    onRecord: (record: ConsumedRecord) => void | Promise<void>,
+    onPassed: (count: number) => void,
+  ): Promise<ScanSummary> {
+    options.signal?.throwIfAborted();
+    const { signal, onStart, selection, ...bounds } = options;
+    const [waiting] = this.#idle;
+    const worker = waiting ?? this.#spawn();
+    this.#idle.delete(worker);
+    worker.ref();
+    const send = (request: ScanWorkerRequest): void => worker.postMessage(request);
+    const onAbort = (): void => send({ type: 'stop' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    let failure: unknown;
+    let handled = Promise.resolve();
+    const handle = async (reply: ScanWorkerReply): Promise<ScanSummary | undefined> => {
+      switch (reply.type) {
+        case 'start':
+          onStart?.(reply.window);
+          return undefined;
+        case 'batch':
+          if (failure === undefined) {
+            try {
+              for (const record of readRecordWire(reply.batch)) {
+                const pending = onRecord(record);
+                if (pending !== undefined) await pending;
+              }
+              onPassed(reply.passed);
+            } catch (error) {
+              // What the caller threw is the scan's outcome; the worker stops and its consumer leaves.
+              failure = error;
+              send({ type: 'stop' });
             }
-            onPassed(reply.passed);
-          } catch (error) {
-            // What the caller threw is the scan's outcome; the worker stops and its consumer leaves.
-            failure = error;
-            send({ type: 'stop' });
           }
-        }
-        send({ type: 'ack' });
-        return undefined;
-      case 'done':
-        return reply.summary;
-      case 'error':
-        throw errorOf(reply);
+          send({ type: 'ack' });
+          return undefined;
+        case 'done':
+          return reply.summary;
+        case 'error':
+          throw errorOf(reply);
+      }
+    };
+    let clean = false;
+    const listeners: {
+      message?: (reply: ScanWorkerReply) => void;
+      error?: (error: Error) => void;
+      exit?: (code: number) => void;
+    } = {};
+    try {
+      const summary = await new Promise<ScanSummary>((resolve, reject) => {
+        listeners.message = (reply) => {
+          // One reply at a time, in order: a batch is finished before the next one, or `done`, is looked at.
+          handled = handled
+            .then(() => handle(reply))
+            .then((summary) => {
+              if (failure !== undefined) {
+                if (reply.type === 'done' || reply.type === 'error') reject(failure);
+              } else if (summary !== undefined) resolve(summary);
+            })
+            .catch((error: unknown) => reject(failure ?? error));
+        };
+        listeners.error = (error) => reject(failure ?? error);
+        // After the replies before it: a worker that posted `done` and then ended has still answered.
+        listeners.exit = (code) => {
+          handled = handled.then(() =>
+            reject(failure ?? new Error(`the scan's worker thread exited (${code}) before the scan ended`)),
+          );
+        };
+        worker.on('message', listeners.message);
+        worker.on('error', listeners.error);
+        worker.on('exit', listeners.exit);
+        send({
+          type: 'scan',
+          options: bounds,
+          selection,
+          batchRecords: 500,
+          batchPassed: 5_000,
+          inFlight: 8,
+        });
+      });
+      clean = true;
+      return summary;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (listeners.message) worker.off('message', listeners.message);
+      if (listeners.error) worker.off('error', listeners.error);
+      if (listeners.exit) worker.off('exit', listeners.exit);
+      if (clean && this.#idle.size === 0) {
+        // Ended as it should (its consumer left): it takes the next scan.
+        worker.unref();
+        this.#idle.add(worker);
+      } else {
+        await this.#end(worker);
+      }
     }
-  };
-  try {
-    return await new Promise<ScanSummary>((resolve, reject) => {
-      worker.on('message', (reply: ScanWorkerReply) => {
-        // One reply at a time, in order: a batch is finished before the next one, or `done`, is looked at.
-        handled = handled
-          .then(() => handle(reply))
-          .then((summary) => {
-            if (failure !== undefined) {
-              if (reply.type === 'done' || reply.type === 'error') reject(failure);
-            } else if (summary !== undefined) resolve(summary);
-          })
-          .catch((error: unknown) => reject(failure ?? error));
-      });
-      worker.on('error', (error) => reject(failure ?? error));
-      // After the replies before it: a worker that posted `done` and then ended has still answered.
-      worker.on('exit', (code) => {
-        handled = handled.then(() =>
-          reject(failure ?? new Error(`the scan's worker thread exited (${code}) before the scan ended`)),
-        );
-      });
+  }
+
+  /** Ends every worker, waiting or scanning. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#all].map((worker) => this.#end(worker)));
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(workerEntry(), { workerData: { config: this.#config } });
+    worker.unref();
+    this.#all.add(worker);
+    // A waiting worker that fails (it could not load) is dropped; the next scan starts another.
+    worker.on('error', () => this.#idle.delete(worker));
+    worker.on('exit', () => {
+      this.#idle.delete(worker);
+      this.#all.delete(worker);
     });
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
+    return worker;
+  }
+
+  async #end(worker: Worker): Promise<void> {
+    this.#idle.delete(worker);
+    this.#all.delete(worker);
     await worker.terminate();
   }
-};
+}

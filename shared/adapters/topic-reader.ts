@@ -33,8 +33,18 @@ export const defaultReaderOptions = {
 
 type Offsets = Record<TopicRole, PartitionOffsets>;
 
-// Runs for every record a scan reads (100,000 for a whole-DLQ redrive): a plain loop, no entry arrays.
-export const headersOf = (headers: IHeaders | undefined): Record<string, Buffer> => {
+// Runs for every record a scan reads (100,000 for a whole-DLQ redrive): a plain loop, no entry arrays,
+// and the decoder's own object when it already holds one Buffer per name (the common case).
+export const headersOf = (headers: IHeaders | undefined): Readonly<Record<string, Buffer>> => {
+  if (headers === undefined) return {};
+  let plain = true;
+  for (const name in headers) {
+    if (!Buffer.isBuffer(headers[name])) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return headers as Readonly<Record<string, Buffer>>;
   const decoded: Record<string, Buffer> = {};
   for (const name in headers) {
     const value = headers[name];

@@ -63,15 +63,50 @@ export const fingerprintRecord = (record: ConsumedRecord): Fingerprint => {
   return fingerprintOf(failure.reason, failure.errorClass, failure.message);
 };
 
+/** The UTF-8 bytes of a known fingerprint's reason and class, to compare headers with before decoding them. */
+const bytesOf = new Map<string, { reason: Buffer; errorClass: Buffer }>();
+
+/** Whether `header` (absent: `fallback`) holds the text `expected`, whose bytes are `bytes`. */
+const headerIs = (header: Buffer | undefined, fallback: string, expected: string, bytes: Buffer): boolean =>
+  header === undefined ? fallback === expected : header.length === bytes.length && header.equals(bytes);
+
 /** Whether a DLQ record's fingerprint is `fingerprint` (`fingerprintRecord`, often without computing it). */
 export const hasFingerprint = (record: ConsumedRecord, fingerprint: string): boolean => {
-  const failure = failureKeyOf(record);
-  const reason = failure?.reason ?? UnknownFailure.reason;
-  const errorClass = failure?.errorClass ?? UnknownFailure.errorClass;
+  const { headers } = record;
+  const failed = isDeadLettered(headers);
+  // Most records of a group scan are of other reasons or classes: once the fingerprint is known, those are
+  // told apart by the header bytes alone, mostly by their length, without decoding a string.
+  // (Equal bytes are equal text unless the text holds U+FFFD, which invalid bytes also decode to.)
   const seen = byFingerprint.get(fingerprint);
-  if (seen !== undefined && (seen.reason !== reason || seen.errorClass !== errorClass)) return false;
-  return fingerprintOf(reason, errorClass, failure?.message ?? '').fingerprint === fingerprint;
+  if (seen !== undefined && failed && !`${seen.reason}${seen.errorClass}`.includes('\uFFFD')) {
+    let bytes = bytesOf.get(fingerprint);
+    if (bytes === undefined) {
+      bytes = { reason: Buffer.from(seen.reason), errorClass: Buffer.from(seen.errorClass) };
+      if (bytesOf.size >= knownMax) bytesOf.clear();
+      bytesOf.set(fingerprint, bytes);
+    }
+    if (
+      !headerIs(headers[FailureHeader.errorClass], 'Error', seen.errorClass, bytes.errorClass) ||
+      !headerIs(headers[FailureHeader.deadLetterReason], UnknownFailure.reason, seen.reason, bytes.reason)
+    ) {
+      return false;
+    }
+  }
+  const reason = failed
+    ? (headers[FailureHeader.deadLetterReason]?.toString('utf8') ?? UnknownFailure.reason)
+    : UnknownFailure.reason;
+  const errorClass = failed
+    ? (headers[FailureHeader.errorClass]?.toString('utf8') ?? 'Error')
+    : UnknownFailure.errorClass;
+  const message = failed ? (headers[FailureHeader.errorMessage]?.toString('utf8') ?? '') : '';
+  return fingerprintOf(reason, errorClass, message).fingerprint === fingerprint;
 };
+
+/** Whether the headers carry a failure state (the same test `decodeFailureHeaders` makes first). */
+const isDeadLettered = (headers: ConsumedRecord['headers']): boolean =>
+  headers[FailureHeader.eventId] !== undefined &&
+  headers[FailureHeader.originTopic] !== undefined &&
+  headers[FailureHeader.attempt] !== undefined;
 
 /**
  * The reason, error class and message of a dead-lettered record, read straight from its headers; the
@@ -83,13 +118,7 @@ export const failureKeyOf = (
 ): { reason: string; errorClass: string; message: string; originTopic: string } | undefined => {
   const { headers } = record;
   const originTopic = headers[FailureHeader.originTopic];
-  if (
-    headers[FailureHeader.eventId] === undefined ||
-    originTopic === undefined ||
-    headers[FailureHeader.attempt] === undefined
-  ) {
-    return undefined;
-  }
+  if (originTopic === undefined || !isDeadLettered(headers)) return undefined;
   return {
     reason: headers[FailureHeader.deadLetterReason]?.toString('utf8') ?? UnknownFailure.reason,
     errorClass: headers[FailureHeader.errorClass]?.toString('utf8') ?? 'Error',

@@ -41,6 +41,11 @@ export interface OperatorPorts {
   readonly ledgerTopic: string;
   /** Streams a range of a topic, offset order per partition; `onRecord` is awaited (backpressure). */
   scan(request: ScanRequest, onRecord: (record: ConsumedRecord) => void | Promise<void>): Promise<ScanResult>;
+  /**
+   * A scan with this selection (a redrive's) follows soon: an adapter that would scan it on another
+   * thread may start that thread now, while the redrive reads its ledger.
+   */
+  warmScan?(selection: RedriveSelection): void;
   endOffsets(topic: string): Promise<Offsets>;
   /** Per partition, the first offset at or after `time` (the end offset when there is none). */
   offsetsAtTime(topic: string, time: number): Promise<Offsets>;

@@ -260,6 +260,41 @@ describe('the patched kafkajs record codec', () => {
     expect(record.headers.a).toEqual(['1', '2', '3'].map((one) => Buffer.from(one)));
   });
 
+  // The patched decoder hands back one string per distinct key, trying first the key the previous record
+  // had at the same position: keys that repeat, move, or differ in one byte must still decode as they are.
+  it('decodes header keys that repeat, move and nearly match across records as kafkajs 2.2.4 did', () => {
+    // Prepare
+    const keySets = [
+      ['x-event-id', 'x-attempt', 'x-error-class', 'é€😀'],
+      ['x-attempt', 'x-event-id', 'x-error-class', 'é€😀'],
+      ['x-event-ie', 'x-attempu', 'x-error-clasz', 'é€😁'],
+      ['x-event-id', 'x-attempt', 'x-error-class', 'é€😀', 'x-extra'],
+      ['x-event-id', 'x-attempt', 'x-error-class', 'é€😀', 'x-extra', 'k'.repeat(65)],
+      ['', 'x-event-id', 'x-error-class'],
+    ];
+    const cases = Array.from({ length: 600 }, (_, index) => {
+      const headers: Headers = {};
+      for (const name of pick(keySets)) {
+        Object.defineProperty(headers, name, { value: Buffer.from(`${name}:${index}`), enumerable: true });
+      }
+      return referenceEncode({ key: null, value: 'v', headers }).buffer;
+    });
+    const context: BatchContext = { firstOffset: '0', firstTimestamp: '1733000000000', magicByte: 2 };
+
+    // Act
+    const differing = cases.flatMap((bytes, index) =>
+      isDeepStrictEqual(
+        decodeWith(patchedDecode as typeof referenceDecode, bytes, context),
+        decodeWith(referenceDecode, bytes, context),
+      )
+        ? []
+        : [index],
+    );
+
+    // Assess
+    expect(differing).toEqual([]);
+  });
+
   // kafkajs 2.2.4 read `headers[key]` through the prototype, so a header named like an Object.prototype
   // member decoded as [that member, value]. The patch reads own properties only.
   it('decodes a header named "__proto__" or "toString" as an own property holding its value', () => {

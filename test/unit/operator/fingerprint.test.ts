@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { FailureHeader } from '../../../shared/contract/headers.js';
+import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import {
   fingerprintOf,
   fingerprintRecord,
@@ -94,9 +96,24 @@ describe('fingerprintRecord', () => {
         ),
       ),
     ];
+    // Headers missing or not UTF-8, and a failure whose reason and class read like a stranger's.
+    const base = dlqRecord({ orderId: 'o-7', className: 'InventoryError', reason: 'permanent-failure' });
+    const { [FailureHeader.deadLetterReason]: _reason, ...withoutReason } = base.headers;
+    const { [FailureHeader.errorClass]: _class, ...withoutClass } = base.headers;
+    records.push(
+      { ...base, headers: withoutReason },
+      { ...base, headers: withoutClass },
+      { ...base, headers: { ...base.headers, [FailureHeader.errorClass]: Buffer.from([0xff, 0xfe]) } },
+      { ...base, headers: { ...base.headers, [FailureHeader.errorClass]: Buffer.from([0xfe, 0xff]) } },
+      dlqRecord({ orderId: 'o-8', className: 'none', reason: 'unknown', message: 'x' }),
+    );
     const wanted = [
       fingerprintOf('permanent-failure', 'InventoryError', 'sku 9 gone').fingerprint,
       fingerprintOf('unknown', 'none', '').fingerprint,
+      fingerprintRecord(records.at(-5) as ConsumedRecord).fingerprint,
+      fingerprintRecord(records.at(-4) as ConsumedRecord).fingerprint,
+      fingerprintRecord(records.at(-3) as ConsumedRecord).fingerprint,
+      fingerprintRecord(records.at(-1) as ConsumedRecord).fingerprint,
       'not-a-fingerprint',
     ];
 
