@@ -179,8 +179,8 @@ export const createKafkaOperatorPorts = async (
   return {
     topics: config.topics,
     ledgerTopic: config.ledgerTopic,
-    warmScan: (selection) => {
-      if (leavesOut(selection)) scanThreads?.warm();
+    warmScan: async (selection) => {
+      if (leavesOut(selection)) await scanThreads?.warm();
     },
     scan: ({ selection, onPassed, ...request }, onRecord) =>
       selection !== undefined && scanThreads !== undefined && leavesOut(selection)

@@ -28,6 +28,8 @@ export interface ScanWorkerRequestScan {
 export type ScanWorkerRequest = ScanWorkerRequestScan | { readonly type: 'ack' } | { readonly type: 'stop' };
 
 export type ScanWorkerReply =
+  /** The worker has loaded its modules and takes scans. */
+  | { readonly type: 'ready' }
   | { readonly type: 'start'; readonly window: ScanSummary['window'] }
   | { readonly type: 'batch'; readonly batch: RecordWireBatch; readonly passed: number }
   | { readonly type: 'done'; readonly summary: ScanSummary }
@@ -70,15 +72,22 @@ export class ScanThreads {
   readonly #config: AppConfig;
   readonly #idle = new Set<Worker>();
   readonly #all = new Set<Worker>();
+  readonly #ready = new WeakMap<Worker, Promise<void>>();
 
   constructor(config: AppConfig) {
     // The UI's tokens have no business in a scan.
     this.#config = { ...config, uiAccessToken: undefined, uiOperatorTokens: undefined };
   }
 
-  /** Starts a worker for the next scan, unless one is waiting already. */
-  warm(): void {
-    if (this.#idle.size === 0) this.#idle.add(this.#spawn());
+  /**
+   * Starts a worker for the next scan, unless one is waiting already. Resolves once it has loaded (or
+   * failed to: the scan then starts another), never rejecting.
+   */
+  warm(): Promise<void> {
+    const [waiting] = this.#idle;
+    const worker = waiting ?? this.#spawn();
+    this.#idle.add(worker);
+    return this.#ready.get(worker) ?? Promise.resolve();
   }
 
   /**
@@ -106,6 +115,8 @@ export class ScanThreads {
     let handled = Promise.resolve();
     const handle = async (reply: ScanWorkerReply): Promise<ScanSummary | undefined> => {
       switch (reply.type) {
+        case 'ready':
+          return undefined;
         case 'start':
           onStart?.(reply.window);
           return undefined;
@@ -195,6 +206,16 @@ export class ScanThreads {
     const worker = new Worker(workerEntry(), { workerData: { config: this.#config } });
     worker.unref();
     this.#all.add(worker);
+    let onReply: (reply: ScanWorkerReply) => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      onReply = (reply) => {
+        if (reply.type === 'ready') resolve();
+      };
+      worker.on('message', onReply);
+      worker.once('exit', () => resolve());
+    });
+    void ready.then(() => worker.off('message', onReply));
+    this.#ready.set(worker, ready);
     // A waiting worker that fails (it could not load) is dropped; the next scan starts another.
     worker.on('error', () => this.#idle.delete(worker));
     worker.on('exit', () => {

@@ -79,3 +79,5 @@ port.on('message', (message: ScanWorkerRequest) => {
     current?.stop.abort();
   }
 });
+
+reply({ type: 'ready' });

@@ -42,6 +42,8 @@ export const buildRedrive = (
   target: RedriveTarget,
   topics: Topics,
   now: number,
+  /** Headers set last, over any of the same name the DLQ record had (a redrive run's audit headers). */
+  extra: Readonly<Record<string, Buffer>> = {},
 ): OutboundMessage => {
   const basis = readRedriveBasis(dlqRecord.headers);
   if (basis === undefined) {
@@ -72,5 +74,9 @@ export const buildRedrive = (
   headers[FailureHeader.redrivenFrom] = Buffer.from(
     `${dlqRecord.topic}:${dlqRecord.partition}:${dlqRecord.offset}`,
   );
+  for (const name in extra) {
+    const value = extra[name];
+    if (value !== undefined) headers[name] = value;
+  }
   return { topic, key: dlqRecord.key, value: dlqRecord.value, headers };
 };

@@ -4,7 +4,7 @@ import type { ChunkSteps } from './chunk-pipeline.js';
 import { type LedgerState, ledgerKeys } from './ledger-state.js';
 import type { Offsets, OperatorPorts } from './ports.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { type RedriveUnit, type RunIdentity, runHeadersOf, withRunHeaders } from './redrive-units.js';
+import { carriesRunHeaders, type RedriveUnit, type RunHeaders, type RunIdentity } from './redrive-units.js';
 import { TargetEnds } from './target-ends.js';
 
 export interface AnnouncedChunk {
@@ -13,6 +13,8 @@ export interface AnnouncedChunk {
 }
 
 export interface ChunkRun extends RunIdentity {
+  /** The run's audit headers (`runHeadersOf`), which every unit sent must carry (`unitsOf` sets them). */
+  readonly runHeaders: RunHeaders;
   readonly edited: boolean;
   /** A chunk's send starts within this of its intent, or not at all (intent-liveness.ts). */
   readonly sendStartMs: number;
@@ -34,9 +36,7 @@ export const redriveChunkSteps = (
   limiter: RateLimiter,
   signal: AbortSignal | undefined,
 ): ChunkSteps<readonly RedriveUnit[], AnnouncedChunk> => {
-  // Built once: every record of the run carries the same three audit header buffers.
-  const runHeaders = runHeadersOf(run);
-  const { runId, generation, operator, edited } = run;
+  const { runId, generation, operator, edited, runHeaders } = run;
   const ends = new TargetEnds((topic) => ports.endOffsets(topic));
 
   return {
@@ -82,11 +82,13 @@ export const redriveChunkSteps = (
           `chunk not sent: its send would start ${Math.round(late / 1000)} s after its intent (limit ${run.sendStartMs / 1000} s); run the redrive again to send it`,
         );
       }
+      // A record without the run's headers could not be found by the resume scan: it would be sent again.
+      const messages = chunk.map((unit) => unit.message);
+      if (!messages.every((message) => carriesRunHeaders(message, runHeaders))) {
+        throw new Error('chunk not sent: a record lacks its run headers (a defect in building the units)');
+      }
       // A chunk too large for one request goes as several; each starts within the same limit.
-      await ports.publish(
-        chunk.map((unit) => withRunHeaders(unit.message, runHeaders)),
-        at + run.sendStartMs,
-      );
+      await ports.publish(messages, at + run.sendStartMs);
     },
 
     record: async (chunk, { intentKey, at }) => {

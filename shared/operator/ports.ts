@@ -43,9 +43,10 @@ export interface OperatorPorts {
   scan(request: ScanRequest, onRecord: (record: ConsumedRecord) => void | Promise<void>): Promise<ScanResult>;
   /**
    * A scan with this selection (a redrive's) follows soon: an adapter that would scan it on another
-   * thread may start that thread now, while the redrive reads its ledger.
+   * thread may start that thread now, while the redrive reads its ledger. Resolves once it is ready,
+   * never rejecting.
    */
-  warmScan?(selection: RedriveSelection): void;
+  warmScan?(selection: RedriveSelection): Promise<void>;
   endOffsets(topic: string): Promise<Offsets>;
   /** Per partition, the first offset at or after `time` (the end offset when there is none). */
   offsetsAtTime(topic: string, time: number): Promise<Offsets>;

@@ -24,7 +24,7 @@ import {
 import type { Offsets, OperatorPorts } from './ports.js';
 import { RateLimiter } from './rate-limiter.js';
 import { recoverIntents } from './recovery.js';
-import { type RedriveUnit, unitsOf } from './redrive-units.js';
+import { type RedriveUnit, runHeadersOf, unitsOf } from './redrive-units.js';
 import { coordinateOf } from './render.js';
 import { OperatorLimits } from './validate.js';
 
@@ -198,6 +198,8 @@ const sendSelection = async (
       ? new Set(request.selection.indexes)
       : undefined;
   const limiter = new RateLimiter(rate, ports.now, ports.sleep);
+  // Built once: every record of the run carries the same three audit header buffers.
+  const runHeaders = runHeadersOf({ runId, generation, operator });
   const chunkSize = Math.max(1, Math.min(options.chunkSize, Math.floor(rate)));
   const seen = new Set<string>();
   const skipped: SkippedRecord[] = [];
@@ -250,6 +252,7 @@ const sendSelection = async (
         runId,
         generation,
         operator,
+        runHeaders,
         edited: options.edit !== undefined,
         sendStartMs: options.intentTiming.sendStartMs,
         runEntryWith: (recorded) => ({ ...runEntry('running'), count: count + recorded }),
@@ -286,7 +289,7 @@ const sendSelection = async (
     }
     seen.add(coordinate);
     matched += 1;
-    for (const outcome of unitsOf(record, request.target, ports.topics, ports.now(), indexes)) {
+    for (const outcome of unitsOf(record, request.target, ports.topics, ports.now(), runHeaders, indexes)) {
       if ('skipped' in outcome) {
         skippedCount += 1;
         if (skipped.length < listedMax) skipped.push(outcome.skipped);

@@ -27,20 +27,23 @@ export const envelopeFrom = (coordinate: string, index: number): string => `${co
 /**
  * The records a DLQ record stands for. An ordinary one is itself (through the shared `buildRedrive`:
  * attempts reset, audit headers); an on-failure envelope stands for each record it carries, sent to
- * its original topic with its key. `indexes` narrows an envelope to some of its records.
+ * its original topic with its key. Each carries its run's headers (`runHeadersOf`), which the resume
+ * scan looks for, set once here rather than copied in again at the send. `indexes` narrows an envelope
+ * to some of its records.
  */
 export const unitsOf = (
   record: ConsumedRecord,
   target: RedriveTarget,
   topics: Topics,
   now: number,
+  runHeaders: RunHeaders,
   indexes?: ReadonlySet<number>,
 ): UnitOutcome[] => {
   const coordinate = coordinateOf(record);
   const envelope = decodeFailureEnvelope(record.value);
   if (envelope === undefined) {
     try {
-      return [{ unit: { from: coordinate, message: buildRedrive(record, target, topics, now) } }];
+      return [{ unit: { from: coordinate, message: buildRedrive(record, target, topics, now, runHeaders) } }];
     } catch (error) {
       if (error instanceof RedriveError) return [{ skipped: { from: coordinate, reason: error.message } }];
       throw error;
@@ -67,6 +70,7 @@ export const unitsOf = (
               [FailureHeader.redrivenFrom]: Buffer.from(from),
               [FailureHeader.redrivenAt]: Buffer.from(String(now)),
               [FailureHeader.redriveCount]: Buffer.from('1'),
+              ...runHeaders,
             },
           },
         },
@@ -81,18 +85,21 @@ export interface RunIdentity {
   readonly operator: string;
 }
 
+/** The audit headers of a run, on every record it sends (built once a run: producers only read them). */
+export type RunHeaders = Readonly<Record<string, Buffer>>;
+
 /** The audit headers of a run, added to every record it sends; the resume scan looks for them. */
-export const runHeadersOf = (run: RunIdentity): Readonly<Record<string, Buffer>> => ({
+export const runHeadersOf = (run: RunIdentity): RunHeaders => ({
   [RedriveHeader.runId]: Buffer.from(run.runId),
   [RedriveHeader.generation]: Buffer.from(String(run.generation)),
   [RedriveHeader.operator]: Buffer.from(run.operator),
 });
 
-/** A message with its run's audit headers (`runHeadersOf`, built once a run: producers only read them). */
-export const withRunHeaders = (
-  message: OutboundMessage,
-  runHeaders: Readonly<Record<string, Buffer>>,
-): OutboundMessage => ({ ...message, headers: { ...message.headers, ...runHeaders } });
+/** Whether a message carries these run headers (the very buffers: `unitsOf` set them). */
+export const carriesRunHeaders = (message: OutboundMessage, runHeaders: RunHeaders): boolean =>
+  message.headers[RedriveHeader.runId] === runHeaders[RedriveHeader.runId] &&
+  message.headers[RedriveHeader.generation] === runHeaders[RedriveHeader.generation] &&
+  message.headers[RedriveHeader.operator] === runHeaders[RedriveHeader.operator];
 
 /**
  * Applies an operator's edit to a unit: the corrected value must pass the order schema, and keep the

@@ -260,7 +260,7 @@ export const createOperatorService = (
   const redrive: OperatorService['redrive'] = async (input, context) => {
     const request = parseRedriveRequest(input);
     // Its scan's thread gets ready while the ledger is claimed and read.
-    ports.warmScan?.(request.selection);
+    void ports.warmScan?.(request.selection);
     if (request.dryRun) return runRedrive(ports, await loadLedger(), request, context, runOptions);
     return exclusive('redrive', async () => {
       await ports.claimWriter();

@@ -6,9 +6,11 @@ import { redriveChunkSteps } from '../../../shared/operator/chunk-steps.js';
 import { LedgerState, ledgerKeys } from '../../../shared/operator/ledger-state.js';
 import type { OperatorPorts } from '../../../shared/operator/ports.js';
 import { RateLimiter } from '../../../shared/operator/rate-limiter.js';
-import type { RedriveUnit } from '../../../shared/operator/redrive-units.js';
+import { type RedriveUnit, runHeadersOf } from '../../../shared/operator/redrive-units.js';
 import { T0, topics } from '../helpers/records.js';
 import { fakeOperatorPorts, type LedgerEntries, testHolder } from './fake-ports.js';
+
+const runHeaders = runHeadersOf({ runId: 'run-1', generation: 1, operator: 'alice' });
 
 const unit = (offset: number): RedriveUnit => ({
   from: `${topics.dlq}:0:${offset}`,
@@ -16,7 +18,7 @@ const unit = (offset: number): RedriveUnit => ({
     topic: topics.orders,
     key: Buffer.from(`o-${offset}`),
     value: Buffer.from(JSON.stringify({ orderId: `o-${offset}`, amount: 1 })),
-    headers: { [FailureHeader.redrivenFrom]: Buffer.from(`${topics.dlq}:0:${offset}`) },
+    headers: { [FailureHeader.redrivenFrom]: Buffer.from(`${topics.dlq}:0:${offset}`), ...runHeaders },
   },
 });
 
@@ -67,6 +69,7 @@ const setup = () => {
       runId: 'run-1',
       generation: 1,
       operator: 'alice',
+      runHeaders,
       edited: false,
       sendStartMs: 10_000,
       runEntryWith: runEntry,
@@ -115,6 +118,22 @@ describe('redrive chunk steps', () => {
     expect(recordWrite?.at(-1)?.entry).toBeNull();
     expect(fake.ledger.generationOf(`${topics.dlq}:0:2`)).toBe(1);
     expect(fake.recorded).toEqual([2]);
+  });
+
+  it('refuses to send a chunk holding a record without the run headers, and sends none of it', async () => {
+    // Prepare: the resume scan finds a run's records by these headers; one without them would be sent twice
+    const fake = setup();
+    const stray = unit(3);
+    const { [RedriveHeader.runId]: _run, ...withoutRun } = stray.message.headers;
+    const chunk = [unit(1), { ...stray, message: { ...stray.message, headers: withoutRun } }];
+    const announced = await fake.steps.announce(chunk);
+
+    // Act
+    const send = fake.steps.send(chunk, announced);
+
+    // Assert
+    await expect(send).rejects.toThrow('lacks its run headers');
+    expect(fake.published).toEqual([]);
   });
 
   it('refuses to start a send later than sendStartMs after its intent, and sends nothing', async () => {

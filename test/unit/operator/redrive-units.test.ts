@@ -5,10 +5,10 @@ import { FailureHeader, RedriveHeader } from '../../../shared/contract/headers.j
 import { OperatorError } from '../../../shared/operator/errors.js';
 import {
   applyEdit,
+  carriesRunHeaders,
   type RedriveUnit,
   runHeadersOf,
   unitsOf,
-  withRunHeaders,
 } from '../../../shared/operator/redrive-units.js';
 import { consumedRecord, T0, topics } from '../helpers/records.js';
 import { dlqRecord } from './dlq-records.js';
@@ -22,6 +22,8 @@ const envelopeRecord = () =>
     headers: {},
   });
 
+const runHeaders = runHeadersOf({ runId: 'run-1', generation: 2, operator: 'alice' });
+
 const unitOf = (outcomes: ReturnType<typeof unitsOf>): RedriveUnit => {
   const [first] = outcomes;
   if (first === undefined || !('unit' in first)) throw new Error('expected a unit');
@@ -31,7 +33,7 @@ const unitOf = (outcomes: ReturnType<typeof unitsOf>): RedriveUnit => {
 describe('unitsOf', () => {
   it('turns a dead-lettered record into one unit keyed by its DLQ coordinates', () => {
     // Act
-    const unit = unitOf(unitsOf(dlqRecord({ offset: 7 }), 'origin', topics, T0));
+    const unit = unitOf(unitsOf(dlqRecord({ offset: 7 }), 'origin', topics, T0, runHeaders));
 
     // Assess
     expect(unit.from).toBe('orders.dlq:0:7');
@@ -41,7 +43,13 @@ describe('unitsOf', () => {
 
   it('skips a record the pipeline did not dead-letter, with the reason', () => {
     // Act
-    const [outcome] = unitsOf(consumedRecord({ topic: topics.dlq, headers: {} }), 'origin', topics, T0);
+    const [outcome] = unitsOf(
+      consumedRecord({ topic: topics.dlq, headers: {} }),
+      'origin',
+      topics,
+      T0,
+      runHeaders,
+    );
 
     // Assess
     expect(outcome).toMatchObject({ skipped: { from: 'orders.dlq:0:15' } });
@@ -49,7 +57,7 @@ describe('unitsOf', () => {
 
   it('turns an on-failure envelope into one unit per record, to its original topic with its key', () => {
     // Act
-    const outcomes = unitsOf(envelopeRecord(), 'origin', topics, T0);
+    const outcomes = unitsOf(envelopeRecord(), 'origin', topics, T0, runHeaders);
 
     // Assess
     expect(
@@ -66,7 +74,7 @@ describe('unitsOf', () => {
 
   it('redrives only the envelope records named by index', () => {
     // Act
-    const outcomes = unitsOf(envelopeRecord(), 'retry', topics, T0, new Set([1]));
+    const outcomes = unitsOf(envelopeRecord(), 'retry', topics, T0, runHeaders, new Set([1]));
 
     // Assess
     expect(outcomes).toHaveLength(1);
@@ -75,27 +83,36 @@ describe('unitsOf', () => {
   });
 });
 
-describe('withRunHeaders', () => {
-  it('adds the run, generation and operator the resume scan and the audit look for', () => {
-    // Prepare
-    const unit = unitOf(unitsOf(dlqRecord(), 'origin', topics, T0));
+describe('run headers', () => {
+  it('are on every unit: the run, generation and operator the resume scan and the audit look for', () => {
+    // Prepare: a record redriven before, failed again and dead-lettered again, carries an earlier run's
+    const earlier = runHeadersOf({ runId: 'run-0', generation: 1, operator: 'bob' });
+    const record = dlqRecord();
+    const again = { ...record, headers: { ...record.headers, ...earlier } };
 
     // Act
-    const message = withRunHeaders(
-      unit.message,
-      runHeadersOf({ runId: 'run-1', generation: 2, operator: 'alice' }),
-    );
+    const units = [
+      unitOf(unitsOf(again, 'origin', topics, T0, runHeaders)),
+      ...unitsOf(envelopeRecord(), 'origin', topics, T0, runHeaders).flatMap((outcome) =>
+        'unit' in outcome ? [outcome.unit] : [],
+      ),
+    ];
 
     // Assess
-    expect(message.headers[RedriveHeader.runId]?.toString()).toBe('run-1');
-    expect(message.headers[RedriveHeader.generation]?.toString()).toBe('2');
-    expect(message.headers[RedriveHeader.operator]?.toString()).toBe('alice');
+    expect(units.length).toBeGreaterThan(1);
+    for (const { message } of units) {
+      expect(message.headers[RedriveHeader.runId]?.toString()).toBe('run-1');
+      expect(message.headers[RedriveHeader.generation]?.toString()).toBe('2');
+      expect(message.headers[RedriveHeader.operator]?.toString()).toBe('alice');
+      expect(carriesRunHeaders(message, runHeaders)).toBe(true);
+      expect(carriesRunHeaders(message, earlier)).toBe(false);
+    }
   });
 });
 
 describe('applyEdit', () => {
   const original = dlqRecord({ orderId: 'o-5' });
-  const unit = unitOf(unitsOf(original, 'origin', topics, T0));
+  const unit = unitOf(unitsOf(original, 'origin', topics, T0, runHeaders));
 
   it('sends the validated correction and marks the edit in the audit headers', () => {
     // Act
