@@ -5,9 +5,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RedriveSelection } from '../contract/operator.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { selectedBy } from '../operator/selection.js';
 import type { AppConfig } from './config.js';
 import { type RecordWireBatch, readRecordWire } from './record-wire.js';
-import { ScanAbortedError, type ScanBounds, type ScanOptions, type ScanSummary } from './topic-scan.js';
+import {
+  ScanAbortedError,
+  type ScanBounds,
+  type ScanOptions,
+  type ScanSummary,
+  scanTopic,
+} from './topic-scan.js';
 
 // A redrive's scan decodes the whole range to find its selection: 100,000 DLQ records for a group of
 // 30,000. On a machine with a second CPU that work runs on a worker thread, beside the main thread's
@@ -72,11 +79,18 @@ export class ScanThreads {
   readonly #config: AppConfig;
   readonly #idle = new Set<Worker>();
   readonly #all = new Set<Worker>();
-  readonly #ready = new WeakMap<Worker, Promise<void>>();
+  /** Per worker: whether it loaded (false: it failed to, and ended). */
+  readonly #ready = new WeakMap<Worker, Promise<boolean>>();
+  #warned = false;
 
-  constructor(config: AppConfig) {
+  readonly #entry: () => URL;
+
+  /** `entry` replaces the worker's module (a test's worker that fails to load). */
+  constructor(config: AppConfig, options: { readonly entry?: URL } = {}) {
     // The UI's tokens have no business in a scan.
     this.#config = { ...config, uiAccessToken: undefined, uiOperatorTokens: undefined };
+    const { entry } = options;
+    this.#entry = entry === undefined ? workerEntry : () => entry;
   }
 
   /**
@@ -87,7 +101,7 @@ export class ScanThreads {
     const [waiting] = this.#idle;
     const worker = waiting ?? this.#spawn();
     this.#idle.add(worker);
-    return this.#ready.get(worker) ?? Promise.resolve();
+    return (this.#ready.get(worker) ?? Promise.resolve(false)).then(() => undefined);
   }
 
   /**
@@ -107,6 +121,14 @@ export class ScanThreads {
     const worker = waiting ?? this.#spawn();
     this.#idle.delete(worker);
     worker.ref();
+    if (!(await this.#ready.get(worker))) {
+      // A worker that cannot load is a defect of the install, not of the scan: the scan still runs.
+      return scanTopic(
+        this.#config,
+        { ...bounds, ...(signal ? { signal } : {}), ...(onStart ? { onStart } : {}) },
+        selectedBy(selection, onRecord, onPassed),
+      );
+    }
     const send = (request: ScanWorkerRequest): void => worker.postMessage(request);
     const onAbort = (): void => send({ type: 'stop' });
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -203,21 +225,29 @@ export class ScanThreads {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(workerEntry(), { workerData: { config: this.#config } });
+    const worker = new Worker(this.#entry(), { workerData: { config: this.#config } });
     worker.unref();
     this.#all.add(worker);
     let onReply: (reply: ScanWorkerReply) => void = () => undefined;
-    const ready = new Promise<void>((resolve) => {
+    const ready = new Promise<boolean>((resolve) => {
       onReply = (reply) => {
-        if (reply.type === 'ready') resolve();
+        if (reply.type === 'ready') resolve(true);
       };
       worker.on('message', onReply);
-      worker.once('exit', () => resolve());
+      worker.once('exit', () => resolve(false));
     });
     void ready.then(() => worker.off('message', onReply));
     this.#ready.set(worker, ready);
     // A waiting worker that fails (it could not load) is dropped; the next scan starts another.
-    worker.on('error', () => this.#idle.delete(worker));
+    worker.on('error', (error) => {
+      this.#idle.delete(worker);
+      if (!this.#warned) {
+        this.#warned = true;
+        process.emitWarning(
+          `a scan worker thread failed (${error.message}); such scans run on the main thread`,
+        );
+      }
+    });
     worker.on('exit', () => {
       this.#idle.delete(worker);
       this.#all.delete(worker);

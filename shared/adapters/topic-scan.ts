@@ -79,8 +79,10 @@ export const scanTopic = async (
     maxWaitTimeInMs: 200,
     allowAutoTopicCreation: false,
     readUncommitted: options.readUncommitted ?? false,
-    // One partition's fetch at a time keeps memory to about this much per partition.
-    maxBytesPerPartition: 1024 * 1024,
+    // One partition's fetch at a time keeps memory to about this much per partition. kafkajs decodes a
+    // whole fetch before handing any of it over; a smaller fetch leaves fewer records alive across a
+    // young-generation GC (a 1 MiB fetch made a 100,000-record scan cost about a quarter more CPU).
+    maxBytesPerPartition: 256 * 1024,
     maxBytes: 8 * 1024 * 1024,
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
@@ -145,7 +147,7 @@ export const scanTopic = async (
           try {
             // Awaited only when it returns a promise: a microtask per record is a real cost at 100k.
             const pending = onRecord(toRecord(batch.topic, batch.partition, message));
-            if (pending !== undefined) await pending;
+            if (pending !== undefined) await heartbeatingUntil(pending, heartbeat);
           } catch (error) {
             // Thrown out of eachBatch, kafkajs would retry the batch; the scan fails instead.
             failed = true;
@@ -169,6 +171,30 @@ export const scanTopic = async (
     await consumer.disconnect().catch(() => undefined);
   }
 };
+
+/**
+ * Waits for `work`, heartbeating meanwhile: one record's handler may wait long (a rate-limited redrive,
+ * a worker thread's batch of them) and the scan's group membership must outlast it. A heartbeat that
+ * fails (the group rebalanced) does not cut the work short; the loop's next heartbeat meets it again.
+ */
+const heartbeatingUntil = async (work: Promise<void>, heartbeat: () => Promise<void>): Promise<void> => {
+  let finished = false;
+  const done = work.finally(() => {
+    finished = true;
+  });
+  while (!finished) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, heartbeatEveryMs);
+    });
+    await Promise.race([done.catch(() => undefined), tick]);
+    clearTimeout(timer);
+    if (!finished) await heartbeat().catch(() => undefined);
+  }
+  await done;
+};
+
+const heartbeatEveryMs = 2_000;
 
 /** The offsets a scan covers, per partition, clamped to what the topic still holds. */
 const scanWindow = async (

@@ -147,4 +147,42 @@ describe('off-thread scan', () => {
     await expect(scan).rejects.toBe(failure);
     expect(delivered).toBe(700);
   }, 60_000);
+
+  it('scans on the main thread, the same records, when its worker cannot load', async () => {
+    // Prepare
+    const broken = new ScanThreads(config, {
+      entry: new URL(`data:text/javascript,${encodeURIComponent("throw new Error('no such module')")}`),
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const expected: ConsumedRecord[] = [];
+    await scanTopic(
+      config,
+      { topic: topics.dlq },
+      selectedBy(group, (record) => {
+        expected.push(record);
+      }),
+    );
+    const got: ConsumedRecord[] = [];
+
+    // Act
+    try {
+      await broken.warm();
+      await broken.scan(
+        { topic: topics.dlq, selection: group },
+        (record) => {
+          got.push(record);
+        },
+        () => undefined,
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await broken.close();
+    }
+
+    // Assess
+    expect(byPartition(got)).toEqual(byPartition(expected));
+    expect(warnings.join('\n')).toContain('no such module');
+  }, 120_000);
 });
