@@ -4,11 +4,11 @@ import { ensureTopics } from '../../infra/local/broker/index.js';
 import { readConfig } from '../../shared/adapters/config.js';
 import { scanTopic } from '../../shared/adapters/topic-scan.js';
 import { RedriveHeader } from '../../shared/contract/headers.js';
-import type { RedriveResult } from '../../shared/contract/operator.js';
+import type { FailureGroup, RedriveResult } from '../../shared/contract/operator.js';
 import { createTestKafka } from './helpers/kafka-client.js';
 import { lastJson, runOrdersCli } from './helpers/orders-cli.js';
 import { type Pipeline, startPipeline } from './helpers/pipeline.js';
-import { seedDlq } from './helpers/seed-dlq.js';
+import { SeedFailures, seedDlq, seedOrderId } from './helpers/seed-dlq.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const records = 30_000;
@@ -92,5 +92,59 @@ describe('orders dlq redrive at scale, killed and resumed', () => {
       timeoutMs: 120_000,
       description: 'all 30,000 redriven orders to be processed',
     });
+  }, 300_000);
+
+  // A group's redrive scans the whole DLQ on a worker thread and sends only the group's records: the same
+  // guarantee must hold there. Run after the bulk redrive above, so it is forced: a second generation.
+  it('re-publishes one group once more with --force across a SIGKILL and a resume, and nothing else', async () => {
+    // Prepare
+    const grouped = await runOrdersCli(['dlq', 'groups', '--json'], world()).done;
+    const { groups } = lastJson<{ groups: FailureGroup[] }>(grouped.stdout);
+    const group = groups.find((candidate) => candidate.errorClass === SeedFailures[1].className);
+    if (group === undefined) throw new Error(`no ${SeedFailures[1].className} group in ${grouped.stdout}`);
+    const before = await endTotal(pipeline.topics.orders);
+    const args = [
+      'dlq',
+      'redrive',
+      '--group',
+      group.fingerprint,
+      '--force',
+      '--to',
+      'origin',
+      '--rate',
+      '3000',
+      '--json',
+    ];
+
+    // Act
+    const first = runOrdersCli(args, world());
+    await waitFor(async () => (await endTotal(pipeline.topics.orders)) >= before + 2_000, {
+      timeoutMs: 90_000,
+      description: 'the forced group run to re-publish 2,000 records',
+    });
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    const sentBeforeKill = (await endTotal(pipeline.topics.orders)) - before;
+    const resumed = await runOrdersCli(args, world()).done;
+
+    // Assess: the group went out once more in all, and only the group
+    expect(killed.signal).toBe('SIGKILL');
+    expect(sentBeforeKill).toBeLessThan(group.count);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await endTotal(pipeline.topics.orders)) - before).toBe(group.count);
+    const generations = new Map<string, number>();
+    await scanTopic(readConfig({ KAFKA_BROKERS: brokers }), { topic: pipeline.topics.orders }, (record) => {
+      if (record.headers[RedriveHeader.generation]?.toString('utf8') !== '2') return;
+      const key = record.key?.toString('utf8') ?? '';
+      generations.set(key, (generations.get(key) ?? 0) + 1);
+    });
+    expect(generations.size).toBe(group.count);
+    expect([...generations.values()].every((count) => count === 1)).toBe(true);
+    const inGroup = new Set(
+      Array.from({ length: records }, (_, index) => index)
+        .filter((index) => index % SeedFailures.length === 1)
+        .map((index) => seedOrderId('scale', index)),
+    );
+    expect([...generations.keys()].every((key) => inGroup.has(key))).toBe(true);
   }, 300_000);
 });
