@@ -1,4 +1,4 @@
-import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { type ConsumedRecord, setHeader } from '../domain/kafka-event.js';
 
 /**
  * Records of one topic packed into one ArrayBuffer, to cross between threads by transfer rather than by
@@ -29,6 +29,11 @@ export class RecordWireWriter {
 
   get length(): number {
     return this.#records.length;
+  }
+
+  /** The size of the batch `take` would make. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   add(record: ConsumedRecord): void {
@@ -112,7 +117,7 @@ export const readRecordWire = (batch: RecordWireBatch): ConsumedRecord[] => {
     for (let header = 0; header < count; header += 1) {
       const name = batch.names[view.getInt32(at)] ?? '';
       at += 4;
-      headers[name] = readBytes() ?? Buffer.alloc(0);
+      setHeader(headers, name, readBytes() ?? Buffer.alloc(0));
     }
     records[index] = { topic: batch.topic, partition, offset, timestamp, key, value, headers };
   }

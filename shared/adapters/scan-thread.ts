@@ -24,11 +24,15 @@ export interface ScanWorkerRequestScan {
   readonly type: 'scan';
   readonly options: ScanBounds & { readonly topic: string; readonly readUncommitted?: boolean };
   readonly selection: RedriveSelection;
-  /** Matching records per batch handed over. */
+  /** Matching records per batch handed over, and bytes: a batch ends at whichever comes first. */
   readonly batchRecords: number;
+  readonly batchBytes: number;
   /** Records left out after which a batch is handed over anyway (it carries the count, for progress). */
   readonly batchPassed: number;
-  /** Batches handed over and not yet finished by the main thread, at most: the scan's memory bound. */
+  /**
+   * Batches handed over and not yet finished by the main thread, at most: with `batchBytes`, the scan's
+   * memory bound (about `inFlight` × `batchBytes`, plus a record larger than that, plus one fetch).
+   */
   readonly inFlight: number;
 }
 
@@ -129,10 +133,19 @@ export class ScanThreads {
         selectedBy(selection, onRecord, onPassed),
       );
     }
+    if (signal?.aborted) {
+      // Cancelled while the worker loaded: it has not started anything and takes the next scan.
+      this.#park(worker);
+      signal.throwIfAborted();
+    }
     const send = (request: ScanWorkerRequest): void => worker.postMessage(request);
     const onAbort = (): void => send({ type: 'stop' });
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    // Once the scan has an outcome, or the worker failed, no record is handed over any more: the caller
+    // may already be acting on the failure, and a record delivered after it would go out unaccounted for.
+    // Every outcome is decided on `handled`, after the batch being handed over has finished.
+    let stopped = false;
     let failure: unknown;
     let handled = Promise.resolve();
     const handle = async (reply: ScanWorkerReply): Promise<ScanSummary | undefined> => {
@@ -140,21 +153,21 @@ export class ScanThreads {
         case 'ready':
           return undefined;
         case 'start':
-          onStart?.(reply.window);
+          if (!stopped) onStart?.(reply.window);
           return undefined;
         case 'batch':
-          if (failure === undefined) {
-            try {
-              for (const record of readRecordWire(reply.batch)) {
-                const pending = onRecord(record);
-                if (pending !== undefined) await pending;
-              }
-              onPassed(reply.passed);
-            } catch (error) {
-              // What the caller threw is the scan's outcome; the worker stops and its consumer leaves.
-              failure = error;
-              send({ type: 'stop' });
+          try {
+            for (const record of readRecordWire(reply.batch)) {
+              if (stopped) break;
+              const pending = onRecord(record);
+              if (pending !== undefined) await pending;
             }
+            if (!stopped) onPassed(reply.passed);
+          } catch (error) {
+            // What the caller threw is the scan's outcome; the worker stops and its consumer leaves.
+            stopped = true;
+            failure ??= error;
+            send({ type: 'stop' });
           }
           send({ type: 'ack' });
           return undefined;
@@ -167,30 +180,46 @@ export class ScanThreads {
     let clean = false;
     const listeners: {
       message?: (reply: ScanWorkerReply) => void;
+      messageerror?: (error: Error) => void;
       error?: (error: Error) => void;
       exit?: (code: number) => void;
     } = {};
     try {
       const summary = await new Promise<ScanSummary>((resolve, reject) => {
+        const fail = (error: unknown): void => {
+          stopped = true;
+          reject(failure ?? error);
+        };
+        const failAfterHandled = (error: unknown): void => {
+          // Stop handing over at once; decide after the record being handed over returns.
+          stopped = true;
+          handled = handled.then(() => fail(error));
+        };
         listeners.message = (reply) => {
           // One reply at a time, in order: a batch is finished before the next one, or `done`, is looked at.
           handled = handled
             .then(() => handle(reply))
             .then((summary) => {
               if (failure !== undefined) {
-                if (reply.type === 'done' || reply.type === 'error') reject(failure);
-              } else if (summary !== undefined) resolve(summary);
+                if (reply.type === 'done' || reply.type === 'error') fail(failure);
+              } else if (summary !== undefined) {
+                stopped = true;
+                resolve(summary);
+              }
             })
-            .catch((error: unknown) => reject(failure ?? error));
+            .catch(fail);
         };
-        listeners.error = (error) => reject(failure ?? error);
+        // A batch that could not be read on this side is lost: the scan fails rather than skip it.
+        listeners.messageerror = (error) => {
+          send({ type: 'stop' });
+          failAfterHandled(error);
+        };
+        listeners.error = failAfterHandled;
         // After the replies before it: a worker that posted `done` and then ended has still answered.
-        listeners.exit = (code) => {
-          handled = handled.then(() =>
-            reject(failure ?? new Error(`the scan's worker thread exited (${code}) before the scan ended`)),
-          );
-        };
+        listeners.exit = (code) =>
+          failAfterHandled(new Error(`the scan's worker thread exited (${code}) before the scan ended`));
         worker.on('message', listeners.message);
+        worker.on('messageerror', listeners.messageerror);
         worker.on('error', listeners.error);
         worker.on('exit', listeners.exit);
         send({
@@ -198,6 +227,7 @@ export class ScanThreads {
           options: bounds,
           selection,
           batchRecords: 500,
+          batchBytes: 1024 * 1024,
           batchPassed: 5_000,
           inFlight: 8,
         });
@@ -207,16 +237,23 @@ export class ScanThreads {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       if (listeners.message) worker.off('message', listeners.message);
+      if (listeners.messageerror) worker.off('messageerror', listeners.messageerror);
       if (listeners.error) worker.off('error', listeners.error);
       if (listeners.exit) worker.off('exit', listeners.exit);
-      if (clean && this.#idle.size === 0) {
-        // Ended as it should (its consumer left): it takes the next scan.
-        worker.unref();
-        this.#idle.add(worker);
-      } else {
-        await this.#end(worker);
-      }
+      // Ended as it should (its consumer left): it takes the next scan.
+      if (clean) this.#park(worker);
+      else await this.#end(worker);
     }
+  }
+
+  /** Keeps a worker that ended its scan cleanly for the next one; one waiting is enough. */
+  #park(worker: Worker): void {
+    if (this.#idle.size > 0) {
+      void this.#end(worker);
+      return;
+    }
+    worker.unref();
+    this.#idle.add(worker);
   }
 
   /** Ends every worker, waiting or scanning. */
@@ -239,9 +276,14 @@ export class ScanThreads {
     void ready.then(() => worker.off('message', onReply));
     this.#ready.set(worker, ready);
     // A waiting worker that fails (it could not load) is dropped; the next scan starts another.
+    let loaded = false;
+    void ready.then((ok) => {
+      loaded = ok;
+    });
     worker.on('error', (error) => {
       this.#idle.delete(worker);
-      if (!this.#warned) {
+      // A worker that fails mid-scan fails that scan (above); one that never loaded is an install defect.
+      if (!loaded && !this.#warned) {
         this.#warned = true;
         process.emitWarning(
           `a scan worker thread failed (${error.message}); such scans run on the main thread`,

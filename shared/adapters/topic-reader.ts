@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Admin, type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { OperatorGroupPrefix, type TopicRole, topicRoles } from '../contract/topics.js';
-import type { ConsumedRecord } from '../domain/kafka-event.js';
+import { type ConsumedRecord, setHeader } from '../domain/kafka-event.js';
 import { caughtUp, type LogLimits, MessageLog, type PartitionOffsets } from '../ui-api/message-log.js';
 import { type ClientCache, createClientCache } from './client-cache.js';
 import type { AppConfig } from './config.js';
@@ -49,7 +49,7 @@ export const headersOf = (headers: IHeaders | undefined): Readonly<Record<string
   for (const name in headers) {
     const value = headers[name];
     const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined) decoded[name] = Buffer.isBuffer(last) ? last : Buffer.from(last);
+    if (last !== undefined) setHeader(decoded, name, Buffer.isBuffer(last) ? last : Buffer.from(last));
   }
   return decoded;
 };

@@ -1,6 +1,6 @@
 import { FailureHeader } from '../contract/headers.js';
 import type { ErrorKind } from './errors.js';
-import type { RecordHeaders } from './kafka-event.js';
+import { type RecordHeaders, setHeader } from './kafka-event.js';
 
 // The names are part of the contract module, which the browser imports too.
 export { FailureHeader, type FailureHeaderName } from '../contract/headers.js';
@@ -184,7 +184,7 @@ export const userHeaders = (headers: RecordHeaders): Record<string, Buffer> => {
   const kept: Record<string, Buffer> = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined && !ourHeaderNames.has(name)) kept[name] = value;
+    if (value !== undefined && !ourHeaderNames.has(name)) setHeader(kept, name, value);
   }
   return kept;
 };

@@ -32,6 +32,18 @@ export interface LambdaKafkaEvent {
 
 export type RecordHeaders = Readonly<Record<string, Buffer>>;
 
+/**
+ * Sets a header on an object being built. A header may be named `__proto__`: plain assignment would set
+ * the object's prototype instead (and every inherited property would then read as a header).
+ */
+export const setHeader = (headers: Record<string, Buffer>, name: string, value: Buffer): void => {
+  if (name === '__proto__') {
+    Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    headers[name] = value;
+  }
+};
+
 /** A record as the pipeline sees it: raw bytes, nothing interpreted yet. */
 export interface ConsumedRecord {
   readonly topic: string;

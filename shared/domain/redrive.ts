@@ -3,7 +3,7 @@ import { RedriveTarget } from '../contract/operator.js';
 import { RedriveError } from './errors.js';
 import { FailureHeader, HeaderLimits, readRedriveBasis, truncateUtf8 } from './failure-headers.js';
 import type { OutboundMessage } from './failure-routing.js';
-import type { ConsumedRecord } from './kafka-event.js';
+import { type ConsumedRecord, setHeader } from './kafka-event.js';
 import type { Topics } from './topics.js';
 
 // Re-exported where callers have always found it; the class lives in the one error module.
@@ -56,9 +56,9 @@ export const buildRedrive = (
     throw new RedriveError(`origin topic ${topic} is not one this pipeline consumes`);
   }
   const headers: Record<string, Buffer> = {};
-  for (const name in dlqRecord.headers) {
+  for (const name of Object.keys(dlqRecord.headers)) {
     const value = dlqRecord.headers[name];
-    if (value !== undefined && !rewritten.has(name)) headers[name] = value;
+    if (value !== undefined && !rewritten.has(name)) setHeader(headers, name, value);
   }
   for (const [name, maxBytes] of bounded) {
     const value = headers[name];

@@ -185,4 +185,92 @@ describe('off-thread scan', () => {
     expect(byPartition(got)).toEqual(byPartition(expected));
     expect(warnings.join('\n')).toContain('no such module');
   }, 120_000);
+
+  it('is cancelled by an abort that comes while its worker loads, and its worker then takes the next scan', async () => {
+    // Prepare: a fresh worker takes a few hundred milliseconds to load
+    const fresh = new ScanThreads(config);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 10);
+    let delivered = 0;
+
+    try {
+      // Act
+      const cancelled = fresh.scan(
+        { topic: topics.dlq, selection: group, signal: stop.signal },
+        () => {
+          delivered += 1;
+        },
+        () => undefined,
+      );
+
+      // Assess
+      await expect(cancelled).rejects.toThrow(/abort/i);
+      expect(delivered).toBe(0);
+      const next = await fresh.scan(
+        { topic: topics.dlq, selection: { kind: 'filter', filter: {} }, to: { '0': 10, '1': 10, '2': 10 } },
+        () => {
+          delivered += 1;
+        },
+        () => undefined,
+      );
+      expect(next.scanned).toBe(30);
+      expect(delivered).toBe(30);
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+  it('fails when its worker crashes mid-batch, and hands over nothing after the record in hand', async () => {
+    // Prepare: a worker that hands over three records, then crashes while the first is being handled
+    const crashing = `
+      import { parentPort } from 'node:worker_threads';
+      parentPort.postMessage({ type: 'ready' });
+      parentPort.on('message', (message) => {
+        if (message.type !== 'scan') return;
+        const bytes = new ArrayBuffer(3 * 33);
+        const view = new DataView(bytes);
+        for (let index = 0, at = 0; index < 3; index += 1, at += 33) {
+          view.setInt32(at, 0);
+          view.setFloat64(at + 4, index);
+          view.setFloat64(at + 12, 0);
+          view.setInt32(at + 20, -1);
+          view.setInt32(at + 24, 1);
+          view.setUint8(at + 28, 118);
+          view.setInt32(at + 29, 0);
+        }
+        parentPort.postMessage({ type: 'start', window: {} });
+        parentPort.postMessage({ type: 'batch', batch: { topic: 't', count: 3, names: [], bytes }, passed: 0 }, [bytes]);
+        setTimeout(() => { throw new Error('worker crashed'); }, 50);
+      });`;
+    const broken = new ScanThreads(config, {
+      entry: new URL(`data:text/javascript,${encodeURIComponent(crashing)}`),
+    });
+    const handled: number[] = [];
+    let handlerEndedAt = 0;
+
+    try {
+      // Act
+      const scan = broken.scan(
+        { topic: topics.dlq, selection: group },
+        async (record) => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          handled.push(record.offset);
+          handlerEndedAt = performance.now();
+        },
+        () => undefined,
+      );
+      const failed = await scan.then(
+        () => undefined,
+        (error: unknown) => ({ error, at: performance.now() }),
+      );
+
+      // Assess: long enough for the two other records to have been handled, had they been handed over
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(String(failed?.error)).toContain('worker crashed');
+      expect(handled).toEqual([0]);
+      expect(failed?.at).toBeGreaterThanOrEqual(handlerEndedAt);
+    } finally {
+      await broken.close();
+    }
+  }, 60_000);
 });

@@ -61,4 +61,35 @@ describe('record wire', () => {
     expect(writer.length).toBe(0);
     expect(readRecordWire(writer.take())).toEqual([]);
   });
+
+  it('keeps a header named __proto__ as a header, not as the headers object prototype', () => {
+    // Prepare
+    const headers: Record<string, Buffer> = {};
+    Object.defineProperty(headers, '__proto__', { value: Buffer.from('p'), enumerable: true });
+    const writer = new RecordWireWriter('orders.dlq');
+    writer.add(record({ headers }));
+
+    // Act
+    const [read] = readRecordWire(writer.take());
+
+    // Assess
+    expect(Object.getPrototypeOf(read?.headers)).toBe(Object.prototype);
+    expect(Object.keys(read?.headers ?? {})).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(read?.headers, '__proto__')?.value).toEqual(Buffer.from('p'));
+  });
+
+  it('counts the bytes a batch will take, so a scan can bound its batches by size', () => {
+    // Prepare
+    const writer = new RecordWireWriter('orders.dlq');
+
+    // Act
+    writer.add(record({ value: Buffer.alloc(1_000_000) }));
+    const counted = writer.bytes;
+    const batch = writer.take();
+
+    // Assess
+    expect(counted).toBeGreaterThanOrEqual(1_000_000);
+    expect(batch.bytes.byteLength).toBe(counted);
+    expect(writer.bytes).toBe(0);
+  });
 });

@@ -196,4 +196,21 @@ describe('buildRedrive', () => {
     // Assess
     expect(act).toThrow('has no failure headers');
   });
+
+  it('carries a header named __proto__ as a header, and sets the run headers given over stale ones', () => {
+    // Prepare
+    const dlqRecord = deadLetteredRecord();
+    const headers: Record<string, Buffer> = { ...dlqRecord.headers, 'x-redrive-id': Buffer.from('old-run') };
+    Object.defineProperty(headers, '__proto__', { value: Buffer.from('p'), enumerable: true });
+
+    // Act
+    const message = buildRedrive({ ...dlqRecord, headers }, RedriveTarget.origin, topics, REDRIVE_AT, {
+      'x-redrive-id': Buffer.from('new-run'),
+    });
+
+    // Assess
+    expect(Object.getPrototypeOf(message.headers)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(message.headers, '__proto__')?.value).toEqual(Buffer.from('p'));
+    expect(message.headers['x-redrive-id']?.toString()).toBe('new-run');
+  });
 });
