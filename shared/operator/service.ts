@@ -260,9 +260,13 @@ export const createOperatorService = (
   const redrive: OperatorService['redrive'] = async (input, context) => {
     const request = parseRedriveRequest(input);
     // Its scan's thread gets ready while the ledger is claimed and read.
-    void ports.warmScan?.(request.selection);
-    if (request.dryRun) return runRedrive(ports, await loadLedger(), request, context, runOptions);
+    const warm = () => void ports.warmScan?.(request.selection);
+    if (request.dryRun) {
+      warm();
+      return runRedrive(ports, await loadLedger(), request, context, runOptions);
+    }
     return exclusive('redrive', async () => {
+      warm();
       await ports.claimWriter();
       return runRedrive(ports, await loadLedger(), request, context, runOptions);
     });
