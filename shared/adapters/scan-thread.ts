@@ -102,8 +102,7 @@ export class ScanThreads {
    * failed to: the scan then starts another), never rejecting.
    */
   warm(): Promise<void> {
-    const [waiting] = this.#idle;
-    const worker = waiting ?? this.#spawn();
+    const worker = this.#waitingOrNew();
     this.#idle.add(worker);
     return (this.#ready.get(worker) ?? Promise.resolve(false)).then(() => undefined);
   }
@@ -121,8 +120,7 @@ export class ScanThreads {
   ): Promise<ScanSummary> {
     options.signal?.throwIfAborted();
     const { signal, onStart, selection, ...bounds } = options;
-    const [waiting] = this.#idle;
-    const worker = waiting ?? this.#spawn();
+    const worker = this.#waitingOrNew();
     this.#idle.delete(worker);
     worker.ref();
     if (!(await this.#ready.get(worker))) {
@@ -244,6 +242,12 @@ export class ScanThreads {
       if (clean) this.#park(worker);
       else await this.#end(worker);
     }
+  }
+
+  /** The worker waiting for a scan, or a new one. */
+  #waitingOrNew(): Worker {
+    const [waiting] = this.#idle;
+    return waiting ?? this.#spawn();
   }
 
   /** Keeps a worker that ended its scan cleanly for the next one; one waiting is enough. */

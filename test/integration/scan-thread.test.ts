@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTopics } from '../../infra/local/broker/index.js';
-import { readConfig } from '../../shared/adapters/config.js';
+import { type AppConfig, readConfig } from '../../shared/adapters/config.js';
 import { ScanThreads } from '../../shared/adapters/scan-thread.js';
 import { ScanAbortedError, scanTopic } from '../../shared/adapters/topic-scan.js';
 import type { RedriveSelection } from '../../shared/contract/operator.js';
 import type { ConsumedRecord } from '../../shared/domain/kafka-event.js';
 import { fingerprintRecord } from '../../shared/operator/fingerprint.js';
 import { selectedBy } from '../../shared/operator/selection.js';
-import { createTestKafka } from './helpers/kafka-client.js';
-import { SeedFailures, seedDlq } from './helpers/seed-dlq.js';
+import { type FreshDlq, SeedFailures, seedFreshDlq } from './helpers/seed-dlq.js';
 
 const seeded = 20_000;
 
@@ -18,24 +14,17 @@ const seeded = 20_000;
 // the records the same scan on the main thread selects, in the same order, and stop as that one does.
 describe('off-thread scan', () => {
   const brokers = inject('kafkaBrokers');
-  const id = randomUUID().slice(0, 8);
-  const topics = {
-    orders: `scan-thread-${id}.v1`,
-    retry: `scan-thread-${id}.retry`,
-    dlq: `scan-thread-${id}.dlq`,
-  };
-  const config = readConfig({ KAFKA_BROKERS: brokers, TOPIC_DLQ: topics.dlq });
-  let kafka: Kafka;
-  let admin: Admin;
+  let dlq: FreshDlq;
+  let topics: FreshDlq['topics'];
+  let config: AppConfig;
+  let threads: ScanThreads;
   let group: RedriveSelection;
-  const threads = new ScanThreads(config);
 
   beforeAll(async () => {
-    await ensureTopics(brokers, { topics: Object.values(topics), partitions: 3, intakeTopics: [] });
-    kafka = createTestKafka(brokers, { clientId: 'scan-thread-test' });
-    admin = kafka.admin();
-    await admin.connect();
-    await seedDlq(kafka, topics, seeded, { prefix: `st-${id}` });
+    dlq = await seedFreshDlq(brokers, 'scan-thread', seeded);
+    topics = dlq.topics;
+    config = readConfig({ KAFKA_BROKERS: brokers, TOPIC_DLQ: topics.dlq });
+    threads = new ScanThreads(config);
     let fingerprint = '';
     await scanTopic(config, { topic: topics.dlq, to: { '0': 50, '1': 50, '2': 50 } }, (record) => {
       if (record.headers['x-error-class']?.toString() === SeedFailures[2].className) {
@@ -46,9 +35,8 @@ describe('off-thread scan', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await threads.close();
-    await admin?.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin?.disconnect();
+    await threads?.close();
+    await dlq?.remove();
   });
 
   /** Per partition, in the order handed over: the only order a scan promises. */

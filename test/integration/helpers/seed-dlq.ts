@@ -1,6 +1,9 @@
-import { type Kafka, Partitioners } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { type Admin, type Kafka, Partitioners } from 'kafkajs';
+import { ensureTopics } from '../../../infra/local/broker/index.js';
 import { encodeFailureHeaders } from '../../../shared/domain/failure-headers.js';
 import type { Topics } from '../../../shared/domain/topics.js';
+import { createTestKafka } from './kafka-client.js';
 
 /** The kinds of failure a seeded DLQ holds, in rotation: three fingerprints. */
 export const SeedFailures = [
@@ -77,4 +80,36 @@ export const seedDlq = async (
     await producer.disconnect();
   }
   return ids;
+};
+
+export interface FreshDlq {
+  readonly topics: Topics;
+  readonly kafka: Kafka;
+  /** Connected; `remove` disconnects it. */
+  readonly admin: Admin;
+  /** Deletes the topics. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Fresh topics `<name>-<id>.v1|.retry|.dlq` (3 partitions each) with `count` dead-lettered orders in the
+ * DLQ, for a test that scans a DLQ of its own.
+ */
+export const seedFreshDlq = async (brokers: string, name: string, count: number): Promise<FreshDlq> => {
+  const id = randomUUID().slice(0, 8);
+  const topics = { orders: `${name}-${id}.v1`, retry: `${name}-${id}.retry`, dlq: `${name}-${id}.dlq` };
+  await ensureTopics(brokers, { topics: Object.values(topics), partitions: 3, intakeTopics: [] });
+  const kafka = createTestKafka(brokers, { clientId: `${name}-test` });
+  const admin = kafka.admin();
+  await admin.connect();
+  await seedDlq(kafka, topics, count, { prefix: `${name}-${id}` });
+  return {
+    topics,
+    kafka,
+    admin,
+    remove: async () => {
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
 };
