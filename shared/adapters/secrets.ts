@@ -15,16 +15,21 @@ interface CachedSecret {
 const cache = new Map<string, CachedSecret>();
 
 type SecretsManagerModule = typeof import('@aws-sdk/client-secrets-manager');
-let sdk: Promise<{
-  module: SecretsManagerModule;
-  client: InstanceType<SecretsManagerModule['SecretsManagerClient']>;
-}>;
+let sdk:
+  | Promise<{
+      module: SecretsManagerModule;
+      client: InstanceType<SecretsManagerModule['SecretsManagerClient']>;
+    }>
+  | undefined;
 
+/** A failed load is forgotten, as a failed read is: the redelivered batch loads it again. */
 const loadClient = () => {
-  sdk ??= import('@aws-sdk/client-secrets-manager').then((module) => ({
-    module,
-    client: new module.SecretsManagerClient({}),
-  }));
+  sdk ??= import('@aws-sdk/client-secrets-manager')
+    .then((module) => ({ module, client: new module.SecretsManagerClient({}) }))
+    .catch((error: unknown) => {
+      sdk = undefined;
+      throw error;
+    });
   return sdk;
 };
 

@@ -3,8 +3,8 @@
  * key's items in their order in `items`. Different keys overlap, so one slow key holds up only its own
  * later items. With `limit` 1 the items run strictly one after another, in order.
  *
- * `run` is expected not to reject (the batch routes every failure itself); if it does, the returned
- * promise rejects and the items still in flight are left to finish on their own.
+ * `run` is expected not to reject (the batch routes every failure itself); if it rejects or throws,
+ * the returned promise rejects and the items still in flight are left to finish on their own.
  */
 export const runKeyOrdered = <T>(
   items: readonly T[],
@@ -38,7 +38,17 @@ export const runKeyOrdered = <T>(
         const index = ready[readAt] as number;
         readAt += 1;
         active += 1;
-        run(items[index] as T, index).then(
+        let running: Promise<void>;
+        try {
+          running = run(items[index] as T, index);
+        } catch (error) {
+          // A synchronous throw: inside a `.then` callback (every pump after the first) it would
+          // otherwise reject a promise nobody holds, and this one would never settle.
+          failed = true;
+          reject(error);
+          return;
+        }
+        running.then(
           () => {
             active -= 1;
             finished += 1;

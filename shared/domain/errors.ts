@@ -1,8 +1,12 @@
 /**
  * The one error hierarchy of the pipeline. Every class carries a stable `code`; a record failure
  * (`OrderEventError`) also says whether retrying can help and, when it cannot, its dead-letter reason,
- * so routing reads two fields instead of walking an `instanceof` ladder. The UI's HTTP `ApiError`
- * stays with the HTTP layer: it is a response, not a pipeline failure.
+ * so routing reads two fields instead of walking an `instanceof` ladder.
+ *
+ * Two families stay outside it on purpose, because they are answers to a person, not failures of a
+ * record: the UI's HTTP `ApiError` (a response) and the operator console's `OperatorError` (a refused
+ * request, with codes of its own, `ORD_OPS_*`, in `shared/operator/errors.ts`). Neither is ever routed
+ * to the retry topic or the DLQ.
  */
 
 /** Why a record went to the DLQ: the `x-dead-letter-reason` header and the metric dimension. */
@@ -42,7 +46,7 @@ export abstract class PipelineError extends Error {
  * batch with many failures. `stack` then holds only the `Name: message` line. Unknown errors, which
  * are the ones worth a stack, are not created here and keep theirs.
  */
-const withoutStackFrames = <T>(create: () => T): T => {
+export const withoutStackFrames = <T>(create: () => T): T => {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
@@ -171,8 +175,9 @@ export const expectedFailure = <E extends OrderEventError>(
  */
 export const isRetryable = (err: unknown): boolean => (err instanceof OrderEventError ? err.retryable : true);
 
+/** The kind the failure headers record; an unknown error is transient (see `isRetryable`). */
 export const errorKindOf = (err: unknown): ErrorKind =>
-  isRetryable(err) ? ErrorKind.transient : ErrorKind.permanent;
+  err instanceof OrderEventError ? err.kind : ErrorKind.transient;
 
 /** Why a non-retryable error is permanent; an unclassified one is a `permanent-failure`. */
 export const deadLetterReasonOf = (err: unknown): DeadLetterReason =>

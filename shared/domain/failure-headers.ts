@@ -1,5 +1,5 @@
 import { FailureHeader } from '../contract/headers.js';
-import type { ErrorKind } from './errors.js';
+import { ErrorKind } from './errors.js';
 import { type RecordHeaders, setHeader } from './kafka-event.js';
 
 // The names are part of the contract module, which the browser imports too.
@@ -123,7 +123,10 @@ export const decodeFailureHeaders = (headers: RecordHeaders): FailureState | und
     return undefined;
   }
   const redriveCount = int(headers, FailureHeader.redriveCount);
-  const kind = text(headers, FailureHeader.errorKind) === 'permanent' ? 'permanent' : 'transient';
+  const kind =
+    text(headers, FailureHeader.errorKind) === ErrorKind.permanent
+      ? ErrorKind.permanent
+      : ErrorKind.transient;
   const stack = text(headers, FailureHeader.errorStack);
   return {
     eventId,

@@ -169,7 +169,8 @@ export const measureBatchLatencyAtInfo = async (options: {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   // The logger reads its level when it is created, so this handler logs at INFO; same config, same producer.
   const handler = createConsumerHandler({ role: 'main', config: getConfig() });
-  process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
+  if (previousLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+  else process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
   // Powertools writes INFO to stdout and WARN to stderr; both are counted and swallowed.
   let bytes = 0;
   const swallow = ((chunk: string | Uint8Array) => {

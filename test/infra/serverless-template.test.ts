@@ -228,7 +228,7 @@ describe('serverless package --stage test', () => {
       });
     });
 
-    it.each(FUNCTIONS)('gives $name the Kafka, topic, retry and Powertools environment', (fn) => {
+    it.each(FUNCTIONS)('gives $name the Kafka, topic, retry, concurrency and Powertools environment', (fn) => {
       // Act
       const variables = selfManaged.findResources('AWS::Lambda::Function')[fn.logicalId]?.Properties
         ?.Environment?.Variables as Record<string, string>;
@@ -245,6 +245,7 @@ describe('serverless package --stage test', () => {
         RETRY_MAX_ATTEMPTS: '5',
         RETRY_BASE_DELAY_MS: '1000',
         RETRY_MAX_DELAY_MS: '60000',
+        PROCESSING_CONCURRENCY: '16',
         POWERTOOLS_SERVICE_NAME: 'orders-dlq',
         POWERTOOLS_METRICS_NAMESPACE: 'OrdersDlq',
         POWERTOOLS_LOG_LEVEL: 'INFO',

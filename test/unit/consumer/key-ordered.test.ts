@@ -162,4 +162,18 @@ describe('runKeyOrdered', () => {
     // Assess
     await expect(result).rejects.toThrow('bug');
   });
+
+  it('rejects when a later run throws synchronously, instead of never settling', async () => {
+    // Prepare: `a2` starts from the reaction to `a1`'s end, and throws before returning a promise
+    const run = (item: Item): Promise<void> => {
+      if (item.n === 1) throw new Error('sync bug');
+      return settle().then(() => undefined);
+    };
+
+    // Act
+    const result = runKeyOrdered(items('a1 a2'), (item) => item.key, 2, run);
+
+    // Assess
+    await expect(result).rejects.toThrow('sync bug');
+  });
 });

@@ -68,12 +68,19 @@ describe('processBatch with key-ordered concurrency', () => {
   });
 
   it('processes the records of one key in offset order', async () => {
-    // Prepare
+    // Prepare: earlier records take longer, so records left to race would finish in reverse order
     const keys = ['a', 'b', 'a', 'c', 'b', 'a', 'c', 'a'];
     const seen: string[] = [];
+    const inFlightByKey = new Map<string, number>();
+    let overlapWithinKey = false;
     const { deps } = setup(async (order: Order) => {
-      await yieldOnce();
+      const [key = '', index = '0'] = order.orderId.split('.');
+      const inFlight = (inFlightByKey.get(key) ?? 0) + 1;
+      inFlightByKey.set(key, inFlight);
+      if (inFlight > 1) overlapWithinKey = true;
+      for (let turn = 0; turn < keys.length - Number(index); turn += 1) await yieldOnce();
       seen.push(order.orderId);
+      inFlightByKey.set(key, inFlight - 1);
     });
 
     // Act
@@ -85,6 +92,7 @@ describe('processBatch with key-ordered concurrency', () => {
       const offsets = seen.filter((id) => id.startsWith(`${key}.`)).map((id) => Number(id.split('.')[1]));
       expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
     }
+    expect(overlapWithinKey).toBe(false);
   });
 
   it('never runs more records at once than the limit', async () => {

@@ -58,14 +58,18 @@ const retryRecord = async (dueInMs: number, offset = 100): Promise<ConsumedRecor
   return consumedRecord({ topic: topics.retry, offset, key: message.key, value: message.value, headers });
 };
 
-describe('processBatch', () => {
+describe.each([16, 1])('processBatch at PROCESSING_CONCURRENCY=%i', (concurrency) => {
+  // Every case holds at the default and at 1 (one record at a time, the behaviour before concurrency).
+  const processAt = (...[records, deps, options]: Parameters<typeof processBatch>) =>
+    processBatch(records, deps, { ...options, concurrency });
+
   it('counts processed, retried and dead-lettered records of the self-managed Kafka fixture', async () => {
     // Prepare
     const records = decodeKafkaEvent(loadEvent(EventFixture.selfManagedKafka));
     const { deps, publish } = setup();
 
     // Act
-    const summary = await processBatch(records, deps, mainOptions);
+    const summary = await processAt(records, deps, mainOptions);
 
     // Assess
     expect(summary).toEqual({
@@ -99,7 +103,7 @@ describe('processBatch', () => {
     const { deps, publish } = setup();
 
     // Act
-    const summary = await processBatch(records, deps, mainOptions);
+    const summary = await processAt(records, deps, mainOptions);
 
     // Assess
     expect(publish).toHaveBeenCalledTimes(1);
@@ -120,7 +124,7 @@ describe('processBatch', () => {
     const { deps, publish } = setup();
 
     // Act
-    await processBatch(records, deps, mainOptions);
+    await processAt(records, deps, mainOptions);
 
     // Assess
     const [message] = publish.mock.calls[0]?.[0] ?? [];
@@ -135,7 +139,7 @@ describe('processBatch', () => {
     const { deps, publish } = setup();
 
     // Act
-    const summary = await processBatch(records, deps, mainOptions);
+    const summary = await processAt(records, deps, mainOptions);
 
     // Assess
     const [message] = publish.mock.calls[0]?.[0] ?? [];
@@ -150,7 +154,7 @@ describe('processBatch', () => {
     const { deps, publish } = setup();
 
     // Act
-    const summary = await processBatch(records, deps, mainOptions);
+    const summary = await processAt(records, deps, mainOptions);
 
     // Assess
     expect(publish).not.toHaveBeenCalled();
@@ -167,7 +171,7 @@ describe('processBatch', () => {
     });
 
     // Act
-    const result = processBatch(records, deps, mainOptions);
+    const result = processAt(records, deps, mainOptions);
 
     // Assess
     await expect(result).rejects.toThrow('NOT_ENOUGH_REPLICAS');
@@ -179,7 +183,7 @@ describe('processBatch', () => {
     const { deps } = setup();
 
     // Act
-    await processBatch([record], deps, retryOptions);
+    await processAt([record], deps, retryOptions);
 
     // Assess
     expect(deps.processOrder).toHaveBeenCalledWith(
@@ -202,7 +206,7 @@ describe('processBatch', () => {
     });
 
     // Act
-    const summary = await processBatch([{ ...record, headers }], deps, retryOptions);
+    const summary = await processAt([{ ...record, headers }], deps, retryOptions);
 
     // Assess
     expect(summary.deadLetteredByReason).toEqual({ 'attempts-exhausted': 1 });
@@ -222,7 +226,7 @@ describe('processBatch', () => {
     });
 
     // Act
-    const summary = await processBatch([record], { ...deps, processOrder: processOrderSpy }, retryOptions);
+    const summary = await processAt([record], { ...deps, processOrder: processOrderSpy }, retryOptions);
 
     // Assess
     expect(summary.processed).toBe(1);
@@ -244,7 +248,7 @@ describe('processBatch', () => {
     });
 
     // Act
-    await processBatch([record], deps, retryOptions);
+    await processAt([record], deps, retryOptions);
 
     // Assess
     expect(clock.sleeps.length).toBeGreaterThan(1);
@@ -257,7 +261,7 @@ describe('processBatch', () => {
     const { deps, clock } = setup();
 
     // Act
-    const summary = await processBatch([record], deps, mainOptions);
+    const summary = await processAt([record], deps, mainOptions);
 
     // Assess
     expect(summary.processed).toBe(1);
@@ -270,7 +274,7 @@ describe('processBatch', () => {
     const { deps, clock, publish } = setup();
 
     // Act
-    const summary = await processBatch([record], deps, countdownOptions(clock, 14_000));
+    const summary = await processAt([record], deps, countdownOptions(clock, 14_000));
 
     // Assess
     expect(summary).toMatchObject({ deferred: 1, processed: 0, retried: 0, deadLettered: 0, published: 1 });
@@ -292,7 +296,7 @@ describe('processBatch', () => {
     const options: BatchOptions = { waitUntilDue: true, remainingTimeMs: () => 14_000, reserveMs: 5_000 };
 
     // Act
-    const summary = await processBatch([record], deps, options);
+    const summary = await processAt([record], deps, options);
 
     // Assess
     expect(summary.processed).toBe(1);
@@ -302,7 +306,7 @@ describe('processBatch', () => {
   it('processes a record redriven to the retry topic at once', async () => {
     // Prepare
     const dlqSetup = setup();
-    await processBatch([consumedRecord({ value: null })], dlqSetup.deps, mainOptions);
+    await processAt([consumedRecord({ value: null })], dlqSetup.deps, mainOptions);
     const dead = dlqSetup.publish.mock.calls[0]?.[0][0];
     if (dead === undefined) throw new Error('expected a DLQ message');
     const redrive = buildRedrive(
@@ -318,7 +322,7 @@ describe('processBatch', () => {
     const { deps, clock } = setup({}, T0 + 1);
 
     // Act
-    const summary = await processBatch(
+    const summary = await processAt(
       [consumedRecord({ topic: topics.retry, headers: redrive.headers, value: redrive.value })],
       deps,
       retryOptions,
@@ -339,7 +343,7 @@ describe('processBatch', () => {
     const { deps, logger } = setup();
 
     // Act
-    await processBatch(records, deps, mainOptions);
+    await processAt(records, deps, mainOptions);
 
     // Assess
     const fields = logger.lines
@@ -387,7 +391,7 @@ describe('processBatch', () => {
     const { deps, logger, clock } = setup();
 
     // Act
-    await processBatch([deferred, failing], deps, countdownOptions(clock, 30_000));
+    await processAt([deferred, failing], deps, countdownOptions(clock, 30_000));
 
     // Assess
     const lines = logger.lines.map((l) => [l.message, l.keys.offset]);
@@ -403,7 +407,7 @@ describe('processBatch', () => {
     const { deps, logger } = setup();
 
     // Act
-    await processBatch([consumedRecord({ value: Buffer.from(secret) })], deps, mainOptions);
+    await processAt([consumedRecord({ value: Buffer.from(secret) })], deps, mainOptions);
 
     // Assess
     expect(logger.lines).toHaveLength(1);
@@ -422,7 +426,7 @@ describe('processBatch', () => {
     const options: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 5_100, reserveMs: 5_000 };
 
     // Act
-    const summary = await processBatch([consumedRecord({})], deps, options);
+    const summary = await processAt([consumedRecord({})], deps, options);
 
     // Assess
     expect(summary).toMatchObject({ processed: 0, retried: 1 });
@@ -438,7 +442,7 @@ describe('processBatch', () => {
     const options: BatchOptions = { waitUntilDue: false, remainingTimeMs: () => 4_000, reserveMs: 5_000 };
 
     // Act
-    const summary = await processBatch([consumedRecord({})], deps, options);
+    const summary = await processAt([consumedRecord({})], deps, options);
 
     // Assess
     expect(summary.retried).toBe(1);
@@ -454,7 +458,7 @@ describe('processBatch', () => {
     const { deps, clock } = setup();
 
     // Act
-    const summary = await processBatch([record], deps, countdownOptions(clock, 300_000));
+    const summary = await processAt([record], deps, countdownOptions(clock, 300_000));
 
     // Assess
     expect(summary.processed).toBe(1);
