@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+
 // Settings every measured handler runs with. The logger reads its level and the Metrics instance its
 // switch when their modules load, so `applyBenchEnv` must run before any handler module is imported.
 
@@ -38,6 +40,8 @@ export interface BenchSettings {
    * `redrive_vs_raw_produce`) and the operator figures, for iterating on the redrive. Unset: everything.
    */
   readonly only: 'operator' | undefined;
+  /** `node --version` of the binary the fresh-process figures run on. */
+  readonly freshNodeVersion: string;
 }
 
 const onlyFromEnv = (): 'operator' | undefined => {
@@ -47,8 +51,25 @@ const onlyFromEnv = (): 'operator' | undefined => {
   throw new Error(`BENCH_ONLY must be 'operator' or unset, got '${raw}'`);
 };
 
+/**
+ * `BENCH_NODE`: the node binary of the fresh-process figures (cold init, first batches, SDK import).
+ * Lambda's nodejs22.x runs Node 22 while the bench may run on another major; pointing this at a Node 22
+ * times the cold start on the runtime's major (README "Benchmarks"). Unset: the bench's own node.
+ */
+export const freshProcessNode = (): string => process.env.BENCH_NODE?.trim() || process.execPath;
+
+/** The version of `freshProcessNode()`, which also proves that it runs. */
+const freshProcessNodeVersion = (): string => {
+  const node = freshProcessNode();
+  try {
+    return execFileSync(node, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  } catch (error) {
+    throw new Error(`BENCH_NODE: cannot run '${node}' (${error instanceof Error ? error.message : error})`);
+  }
+};
+
 /** `BENCH_ORDERS` (default 20,000), `BENCH_BATCH_SAMPLES` (15), `BENCH_COLD_RUNS` (5), `BENCH_UI_SAMPLES` (20),
- * `BENCH_REPEATS` (3), `BENCH_ONLY` (unset, or `operator`). */
+ * `BENCH_REPEATS` (3), `BENCH_ONLY` (unset, or `operator`), `BENCH_NODE` (see `freshProcessNode`). */
 export const readBenchSettings = (): BenchSettings => ({
   orders: positiveInteger('BENCH_ORDERS', 20_000),
   batchSamples: positiveInteger('BENCH_BATCH_SAMPLES', 15),
@@ -56,4 +77,5 @@ export const readBenchSettings = (): BenchSettings => ({
   uiSamples: positiveInteger('BENCH_UI_SAMPLES', 20),
   repeats: positiveInteger('BENCH_REPEATS', 3),
   only: onlyFromEnv(),
+  freshNodeVersion: freshProcessNodeVersion(),
 });

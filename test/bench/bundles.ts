@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { build, type Format, type Platform } from 'esbuild';
 import { parse } from 'yaml';
 import { repoRoot } from '../../infra/local/runner/serverless-functions.js';
-import { benchEnv } from './bench-env.js';
+import { benchEnv, freshProcessNode } from './bench-env.js';
 import { progress } from './progress.js';
 import { median } from './stats.js';
 
@@ -78,7 +78,7 @@ const coldInit = async (bundle: string): Promise<{ wallMs: number; cpuMs: number
     'const wall = performance.now() - t0; const cpu = process.cpuUsage(c0); ' +
     "process.stdout.write(wall + ' ' + (cpu.user + cpu.system) / 1000);";
   const { stdout } = await run(
-    process.execPath,
+    freshProcessNode(),
     ['--input-type=module', '-e', script, pathToFileURL(bundle).href],
     {
       env: { ...process.env, ...benchEnv },

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { assertSummary, batchEvent } from './batch-events.js';
 import type { BatchTopics } from './batch-latency.js';
-import { benchEnv } from './bench-env.js';
+import { benchEnv, freshProcessNode } from './bench-env.js';
 import type { BuiltBundle } from './bundles.js';
 import { median } from './stats.js';
 
@@ -45,7 +45,7 @@ process.exit(0);
 
 const firstInvocation = async (bundle: string, eventFile: string) => {
   const { stdout } = await run(
-    process.execPath,
+    freshProcessNode(),
     ['--input-type=module', '-e', script, pathToFileURL(bundle).href, eventFile],
     { env: { ...process.env, ...benchEnv }, timeout: 60_000 },
   );

@@ -8,6 +8,7 @@ import type { RawBaseline } from './raw-baseline.js';
 import type { SdkImport } from './sdk-import.js';
 import { round } from './stats.js';
 import type { UiFigures } from './ui-figures.js';
+import type { Validation } from './validation.js';
 
 export interface BenchMeta {
   readonly kafkaVersion: string;
@@ -15,6 +16,8 @@ export interface BenchMeta {
   readonly orders: number;
   readonly messageBytes: number;
   readonly nodeVersion: string;
+  /** The node of the fresh-process figures (`BENCH_NODE`); the bench's own unless set. */
+  readonly freshNodeVersion: string;
   readonly cpus: number;
   readonly transientShare: number;
   readonly retry: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number };
@@ -38,6 +41,7 @@ export interface BenchResults {
   readonly batchInfo: BatchLatency & { readonly logBytesPerBatch: number };
   readonly firstBatches: readonly FirstBatch[];
   readonly sdk: SdkImport;
+  readonly validation: Validation;
 }
 
 const ratio = (numerator: number, denominator: number): number =>
@@ -46,7 +50,7 @@ const ratio = (numerator: number, denominator: number): number =>
 /** The machine-readable figures: one flat object, printed as the last line of stdout. */
 export const toJson = (results: BenchResults) => {
   const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
-  const { perRecord, ioBound, batchInfo, firstBatches, sdk } = results;
+  const { perRecord, ioBound, batchInfo, firstBatches, sdk, validation } = results;
   return {
     pipeline_orders_per_s: round(pipeline.ordersPerSecond),
     raw_produce_per_s: round(raw.produce.recordsPerSec),
@@ -72,16 +76,41 @@ export const toJson = (results: BenchResults) => {
     io_bound_speedup: round(ioBound.speedup, 2),
     batch_ms_p50_info: round(batchInfo.p50),
     sdk_import_ms: { external: round(sdk.externalMs), bundled: round(sdk.bundledMs) },
+    package_unpack_ms: Object.fromEntries(
+      sdk.variants.map((variant) => [
+        variant.name,
+        {
+          sdk_external: round(variant.unpack.sdkExternal.unpackMs),
+          sdk_bundled: round(variant.unpack.sdkBundled.unpackMs),
+        },
+      ]),
+    ),
+    package_kb: Object.fromEntries(
+      sdk.variants.map((variant) => [
+        variant.name,
+        {
+          sdk_external: round(variant.unpack.sdkExternal.compressedKb),
+          sdk_bundled: round(variant.unpack.sdkBundled.compressedKb),
+        },
+      ]),
+    ),
     cold_init_alternatives_ms: Object.fromEntries(
       sdk.variants.map((variant) => [
         variant.name,
         { one_file: round(variant.oneFileMs), sdk_bundled: round(variant.sdkBundledMs) },
       ]),
     ),
+    validation_us_per_record: {
+      zod3: round(validation.zod3Us, 2),
+      zod4: round(validation.zod4Us, 2),
+      compiled: round(validation.compiledUs, 2),
+    },
+    validation_bundle_kb: { zod3: round(validation.zod3Kb), zod4: round(validation.zod4Kb) },
     kafka_version: meta.kafkaVersion,
     orders: meta.orders,
     message_bytes: meta.messageBytes,
     node_version: meta.nodeVersion,
+    fresh_process_node_version: meta.freshNodeVersion,
     cpus: meta.cpus,
   };
 };
@@ -94,7 +123,7 @@ const decimal = (value: number | null, digits = 1) =>
 /** A plain-text table: metric, value, and what exactly was measured. */
 export const renderTable = (results: BenchResults): string => {
   const { meta, pipeline, raw, kafkajs, batch, bundles, ui } = results;
-  const { perRecord, ioBound, batchInfo, firstBatches, sdk } = results;
+  const { perRecord, ioBound, batchInfo, firstBatches, sdk, validation } = results;
   const runs = (rates: readonly number[]) =>
     rates.length > 1 ? `; runs ${rates.map(integer).join(', ')}` : '';
   const rows: Array<[string, string, string]> = [
@@ -169,6 +198,21 @@ export const renderTable = (results: BenchResults): string => {
       `${decimal(variant.oneFileMs)} / ${decimal(variant.sdkBundledMs)} ms`,
       'comparison only: no splitting (kafkajs parsed at start) / split with the SDK bundled',
     ]),
+    ...sdk.variants.map((variant): [string, string, string] => [
+      `${variant.name} unpack, SDK external / bundled`,
+      `${decimal(variant.unpack.sdkExternal.unpackMs)} / ${decimal(variant.unpack.sdkBundled.unpackMs)} ms`,
+      `every cold start: the package's files inflated and written (${decimal(variant.unpack.sdkExternal.compressedKb)} / ${decimal(variant.unpack.sdkBundled.compressedKb)} KB deflated); download not timed`,
+    ]),
+    [
+      'validation µs / record',
+      `${decimal(validation.zod3Us, 2)} / ${decimal(validation.zod4Us, 2)} / ${decimal(validation.compiledUs, 2)}`,
+      `zod 3 / zod 4 / the compiled schema (the handler's), ${validation.records} parsed bench orders, median round`,
+    ],
+    [
+      'validation bundle KB',
+      `${decimal(validation.zod3Kb)} / ${decimal(validation.zod4Kb)}`,
+      'the order schema and its validator, bundled and minified: zod 3 (with the compiler) / zod 4',
+    ],
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   const line = (row: readonly string[]) =>
@@ -187,7 +231,8 @@ export const renderTable = (results: BenchResults): string => {
     `Throughput rows are the median of ${results.pipelineRunsPerSec.length} runs. ` +
       'Raw and kafkajs figures read one topic filled by ProducerPerformance with the same count and size; ' +
       'consume rates exclude the group join.',
-    'Bundles: esbuild with serverless.yml custom.esbuild settings; cold init = await import() in a fresh node.',
+    `Bundles: esbuild with serverless.yml custom.esbuild settings; cold init = await import() in a fresh node ${meta.freshNodeVersion}` +
+      `${meta.freshNodeVersion === meta.nodeVersion ? '' : ' (BENCH_NODE)'}.`,
   ];
   return [
     line(['metric', 'value', 'detail']),

@@ -55,6 +55,7 @@ const main = async (broker: LocalBroker): Promise<void> => {
   // Imported only now, after applyBenchEnv(), because they load the handler modules.
   const { buildBundles, measureBundles } = await import('./bundles.js');
   const { measureSdkImport } = await import('./sdk-import.js');
+  const { measureValidation } = await import('./validation.js');
   const { measureRawBaseline } = await import('./raw-baseline.js');
   const { measureKafkajsConsume } = await import('./kafkajs-consume.js');
   const { measureBatchLatency, prepareBatchTopics } = await import('./batch-latency.js');
@@ -70,6 +71,8 @@ const main = async (broker: LocalBroker): Promise<void> => {
     const bundles = await measureBundles(built, { runs: settings.coldInitRuns });
     progress('sdk: Secrets Manager client, external vs bundled');
     const sdk = await measureSdkImport(built, { runs: settings.coldInitRuns });
+    progress('validation: zod 3, zod 4 and the compiled order schema');
+    const validation = await measureValidation(built);
 
     // Ids as long as the pipeline's (`bench-<8 hex>-<n>`), so the size is the size the pipeline sends.
     const messageBytes = averageValueBytes(benchOrders('bench-00000000', settings.orders));
@@ -147,6 +150,7 @@ const main = async (broker: LocalBroker): Promise<void> => {
         orders: settings.orders,
         messageBytes,
         nodeVersion: process.version,
+        freshNodeVersion: settings.freshNodeVersion,
         cpus: os.availableParallelism(),
         transientShare,
         retry: benchRetry,
@@ -160,6 +164,7 @@ const main = async (broker: LocalBroker): Promise<void> => {
       ...hot,
       bundles,
       sdk,
+      validation,
       ui,
     };
     process.stdout.write(`${renderTable(results)}\n${operatorRows(operator).join('\n')}\n`);

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { BuiltBundles } from './bundles.js';
 import { medianColdImportMs } from './bundles.js';
+import { measurePackageUnpack, type PackageUnpack } from './package-unpack.js';
 
 export interface SdkImport {
   /** `@aws-sdk/client-secrets-manager` left external: loaded from node_modules, as from the runtime's copy. */
@@ -15,6 +17,8 @@ export interface SdkImport {
     readonly name: string;
     readonly oneFileMs: number;
     readonly sdkBundledMs: number;
+    /** What every cold start pays for the package's size: as built (SDK external), and SDK bundled. */
+    readonly unpack: { readonly sdkExternal: PackageUnpack; readonly sdkBundled: PackageUnpack };
   }[];
 }
 
@@ -40,10 +44,15 @@ export const measureSdkImport = async (
   for (const bundle of built.bundles.filter((candidate) => candidate.name !== 'ui')) {
     const oneFile = await built.buildVariant(bundle, { splitting: false, external: built.settings.external });
     const sdkBundled = await built.buildVariant(bundle, { splitting: true, external: [] });
+    const unpackRuns = options.runs * 4;
     variants.push({
       name: bundle.name,
       oneFileMs: await medianColdImportMs(oneFile, options.runs),
       sdkBundledMs: await medianColdImportMs(sdkBundled, options.runs),
+      unpack: {
+        sdkExternal: await measurePackageUnpack(path.dirname(bundle.outfile), unpackRuns),
+        sdkBundled: await measurePackageUnpack(path.dirname(sdkBundled), unpackRuns),
+      },
     });
   }
   return {

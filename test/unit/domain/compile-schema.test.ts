@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { compileSchema, rejected } from '../../../shared/domain/compile-schema.js';
@@ -140,4 +143,32 @@ describe('compileSchema', () => {
     // Assess
     expect(compiled).toBeUndefined();
   });
+
+  it('leaves validation to zod where code generation is forbidden', async () => {
+    // Prepare: a Node that refuses `new Function`, as a strict CSP or hardened runtime would
+    const script = `
+      const { compileSchema } = await import('./shared/domain/compile-schema.ts');
+      const { orderSchema, validateOrder } = await import('./shared/domain/order-schema.ts');
+      let rejection = '';
+      try { validateOrder({ orderId: 'o-1' }); } catch (error) { rejection = error.message; }
+      process.stdout.write(JSON.stringify({
+        compiled: typeof compileSchema(orderSchema),
+        accepted: validateOrder({ orderId: 'o-1', amount: 1 }),
+        rejection,
+      }));`;
+
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: path.resolve(import.meta.dirname, '../../..'), timeout: 30_000 },
+    );
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({
+      compiled: 'undefined',
+      accepted: { orderId: 'o-1', amount: 1, currency: 'EUR' },
+      rejection: 'invalid order: amount: Required',
+    });
+  }, 30_000);
 });
