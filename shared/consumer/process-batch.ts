@@ -3,7 +3,7 @@ import { expectedFailure, ProcessingTimeoutError } from '../domain/errors.js';
 import { decodeFailureHeaders, eventIdFor, type FailureState } from '../domain/failure-headers.js';
 import { type OutboundMessage, routeFailure } from '../domain/failure-routing.js';
 import type { ConsumedRecord } from '../domain/kafka-event.js';
-import { parseOrderValue } from '../domain/order-schema.js';
+import { readOrderValue } from '../domain/order-value.js';
 import type { ProcessOrder } from '../domain/process-order.js';
 import { defaultProcessingConcurrency } from '../domain/processing-concurrency.js';
 import type { RetryPolicy } from '../domain/retry-policy.js';
@@ -151,7 +151,8 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
   }
   let orderId: string | undefined;
   try {
-    const order = parseOrderValue(record.value);
+    const read = readOrderValue(record.value);
+    const order = read instanceof Promise ? await read : read;
     orderId = order.orderId;
     // The business step runs within what is left of the batch's budget. If the budget is spent (before
     // or during the step), the record fails transiently and goes to the retry topic, so a slow

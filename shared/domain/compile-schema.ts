@@ -1,22 +1,25 @@
 import { datetimeRegex, type ZodTypeAny } from 'zod';
+import { rejected } from './schema-rejected.js';
 
 /**
  * Compiles a zod 3 schema into a plain function that accepts exactly what the schema accepts and
  * returns the same output (unknown keys stripped, defaults applied), or `rejected` for anything else.
  * It is the fast path of validation: zod itself then runs only on a rejection, to say why, so the
- * schema stays the one source of truth and the messages stay zod's. Measured on the bench orders,
- * zod's `safeParse` was most of a record's cost, and this a fraction of it (README "Hot path").
+ * schema stays the one source of truth and the messages stay zod's. Measured on the bench orders
+ * (`validation_us_per_record`), zod's `safeParse` was most of a record's cost, and this a fraction of it.
  *
  * The schema becomes the source of one function (as Ajv does), not a tree of closures: each check is
- * then inlined code instead of a call through a closure per field, which V8 cannot inline at a call
- * site shared by every field. The source is built from the schema alone, never from input: keys are
- * JSON string literals, and regexes, defaults and key sets are passed in as constants.
+ * inlined code instead of a call through a closure per field, which V8 cannot inline at a call site
+ * shared by every field. The source is built from the schema alone, never from input, and holds only
+ * literals: keys as JSON strings, regexes as regex literals, defaults as JSON. So it can be written to a
+ * module at build time (`schemaModule`; the order validator is generated that way, and the consumers
+ * validate without loading zod at all) or evaluated here (`compileSchema`).
  *
  * A rejection here is never final: the caller asks zod. Only acceptance must be exact, so anything
- * this does not understand compiles to "reject" (zod decides) rather than to a guess. `compileSchema`
- * returns `undefined` for a schema it cannot compile at all.
+ * this does not understand compiles to "reject" (zod decides) rather than to a guess, and a schema it
+ * cannot compile at all gives `undefined`.
  */
-export const rejected: unique symbol = Symbol('rejected');
+export { rejected } from './schema-rejected.js';
 export type Compiled = (input: unknown) => unknown;
 
 // The shape of zod 3's internal `_def`, only as far as read here.
@@ -47,21 +50,31 @@ interface Check {
 
 const defOf = (schema: ZodTypeAny): Def => schema._def as Def;
 
-/** The function being written: its statements, its constants and a counter for variable names. */
+/** The function being written: its statements, the constants it shares across calls, fresh names. */
 class Source {
   readonly lines: string[] = [];
-  readonly constants: unknown[] = [];
+  readonly declarations: string[] = [];
   private names = 0;
+
+  /** `typed`: the source is TypeScript (a generated module), so locals carry types. */
+  constructor(readonly typed: boolean) {}
 
   name(): string {
     this.names += 1;
     return `v${this.names}`;
   }
 
-  /** An expression that reads `value` from the constants the function is given. */
-  constant(value: unknown): string {
-    this.constants.push(value);
-    return `c[${this.constants.length - 1}]`;
+  /** A module-level constant holding `literal` (source text), created once rather than per call. */
+  constant(literal: string): string {
+    const name = `c${this.declarations.length}`;
+    this.declarations.push(`const ${name} = ${literal};`);
+    return name;
+  }
+
+  /** `let` or `const` with a type annotation when the source is TypeScript. */
+  declare(keyword: 'let' | 'const', name: string, type: string, value?: string): void {
+    const annotation = this.typed ? `: ${type}` : '';
+    this.lines.push(`${keyword} ${name}${annotation}${value === undefined ? '' : ` = ${value}`};`);
   }
 
   rejectUnless(condition: string): void {
@@ -85,7 +98,7 @@ const stringCheck = (source: Source, check: Check, text: string): string | undef
     case 'regex': {
       if (check.regex === undefined) return undefined;
       // Zod resets lastIndex before each test, so a global or sticky regex behaves the same here.
-      const regex = source.constant(check.regex);
+      const regex = source.constant(String(check.regex));
       return `(${regex}.lastIndex = 0, ${regex}.test(${text}))`;
     }
     case 'datetime': {
@@ -95,7 +108,7 @@ const stringCheck = (source: Source, check: Check, text: string): string | undef
         offset: check.offset ?? false,
         local: check.local ?? false,
       });
-      return `${source.constant(regex)}.test(${text})`;
+      return `${source.constant(String(regex))}.test(${text})`;
     }
     default:
       return undefined;
@@ -144,11 +157,11 @@ const emitObject = (source: Source, def: Def, input: string): string | undefined
   if (shape.some(([key]) => key === '__proto__')) return undefined;
   source.rejectUnless(plainObject(input));
   if (def.unknownKeys === 'strict') {
-    const known = source.constant(new Set(shape.map(([key]) => key)));
+    const known = source.constant(`new Set(${JSON.stringify(shape.map(([key]) => key))})`);
     source.lines.push(`for (const k in ${input}) if (!${known}.has(k)) return r;`);
   }
   const output = source.name();
-  source.lines.push(`const ${output} = {};`);
+  source.declare('const', output, 'Record<string, unknown>', '{}');
   for (const [key, child] of shape) {
     const name = JSON.stringify(key);
     const value = source.name();
@@ -171,7 +184,7 @@ const emitArray = (source: Source, def: Def, input: string): string | undefined 
   const output = source.name();
   const index = source.name();
   const element = source.name();
-  source.lines.push(`const ${output} = new Array(${input}.length);`);
+  source.declare('const', output, 'unknown[]', `new Array(${input}.length)`);
   source.lines.push(`for (let ${index} = 0; ${index} < ${input}.length; ${index} += 1) {`);
   source.lines.push(`const ${element} = ${input}[${index}];`);
   const parsed = emit(source, def.type, element);
@@ -200,14 +213,13 @@ const emit = (source: Source, schema: ZodTypeAny, input: string): string | undef
     case 'ZodDefault': {
       if (def.innerType === undefined) return undefined;
       const output = source.name();
-      source.lines.push(`let ${output};`);
+      source.declare('let', output, 'unknown');
       if (def.typeName === 'ZodOptional') source.lines.push(`if (${input} !== undefined) {`);
       else {
-        if (def.defaultValue === undefined) return undefined;
+        const fallback = defaultLiteral(def);
+        if (fallback === undefined) return undefined;
         const given = source.name();
-        source.lines.push(
-          `{ const ${given} = ${input} === undefined ? ${source.constant(def.defaultValue)}() : ${input};`,
-        );
+        source.lines.push('{', `const ${given} = ${input} === undefined ? ${fallback} : ${input};`);
         input = given;
       }
       const parsed = emit(source, def.innerType, input);
@@ -224,16 +236,78 @@ const emit = (source: Source, schema: ZodTypeAny, input: string): string | undef
   }
 };
 
-/** See the module comment. */
-export const compileSchema = (schema: ZodTypeAny): Compiled | undefined => {
-  const source = new Source();
+/**
+ * A default as source: only JSON primitives, which zod hands out equal on every parse. An object default
+ * would have to be a fresh copy each time, so such a schema is left to zod.
+ */
+const defaultLiteral = (def: Def): string | undefined => {
+  const value = def.defaultValue?.();
+  const primitive =
+    typeof value === 'string' || typeof value === 'boolean' || value === null || Number.isFinite(value);
+  return primitive ? JSON.stringify(value) : undefined;
+};
+
+const compileSource = (schema: ZodTypeAny, typed: boolean) => {
+  const source = new Source(typed);
   const output = emit(source, schema, 'input');
   if (output === undefined) return undefined;
+  return { declarations: source.declarations, lines: source.lines, output };
+};
+
+/** The schema as a function, evaluated now; `undefined` where it cannot be compiled or evaluated. */
+export const compileSchema = (schema: ZodTypeAny): Compiled | undefined => {
+  const compiled = compileSource(schema, false);
+  if (compiled === undefined) return undefined;
+  const body = [
+    ...compiled.declarations,
+    'return (input) => {',
+    ...compiled.lines,
+    `return ${compiled.output};`,
+    '};',
+  ].join('\n');
   try {
-    const body = `return (input) => {\n${source.lines.join('\n')}\nreturn ${output};\n};`;
-    return new Function('r', 'c', body)(rejected, source.constants) as Compiled;
+    return new Function('r', body)(rejected) as Compiled;
   } catch {
     // A runtime that forbids code generation (a CSP, --disallow-code-generation-from-strings).
     return undefined;
   }
+};
+
+/** Two spaces a block level: the statements open blocks with a line ending in `{` and close with `}`. */
+const indented = (lines: readonly string[], depth: number): string[] => {
+  let level = depth;
+  return lines.map((line) => {
+    if (line === '}') level -= 1;
+    const out = `${'  '.repeat(level)}${line}`;
+    if (line.endsWith('{')) level += 1;
+    return out;
+  });
+};
+
+/**
+ * The schema as a TypeScript module exporting `exportName`, typed as returning `outputType` (imported
+ * with `typeImport`, a type-only import, so the module loads no zod), or `rejected`. `header` says where
+ * it comes from. Throws for a schema that cannot be compiled: a generated module must never be partial.
+ */
+export const schemaModule = (
+  schema: ZodTypeAny,
+  options: { exportName: string; outputType: string; typeImport: string; header: readonly string[] },
+): string => {
+  const compiled = compileSource(schema, true);
+  if (compiled === undefined)
+    throw new Error(`${options.exportName}: the schema uses a construct the compiler does not know`);
+  return [
+    ...options.header.map((line) => `// ${line}`),
+    options.typeImport,
+    "import { type Rejected, rejected as r } from './schema-rejected.js';",
+    '',
+    ...compiled.declarations,
+    '',
+    // The input is whatever JSON.parse gave: every read of it is checked before it is trusted.
+    `export const ${options.exportName} = (input: any): ${options.outputType} | Rejected => {`,
+    ...indented(compiled.lines, 1),
+    `  return ${compiled.output} as ${options.outputType};`,
+    '};',
+    '',
+  ].join('\n');
 };

@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import { compileSchema, rejected } from './compile-schema.js';
-import {
-  expectedFailure,
-  NullValueError,
-  OrderValidationError,
-  UndecodableRecordError,
-  withoutStackFrames,
-} from './errors.js';
+import { expectedFailure, OrderValidationError, withoutStackFrames } from './errors.js';
+import { acceptOrder } from './order-validator.generated.js';
+import { decodeOrderJson } from './order-value.js';
+import { rejected } from './schema-rejected.js';
 
 /**
  * Deterministic failure knobs, so the demo and the tests are reproducible. They live in the order
@@ -52,47 +48,20 @@ export type Order = z.infer<typeof orderSchema>;
 export type OrderInput = z.input<typeof orderSchema>;
 export type SimulateKnobs = z.infer<typeof simulateSchema>;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
- * Turns a record value into an order, or throws a permanent error that says why not. The raw bytes are
- * never put into the message: they may hold personal data, and the DLQ record keeps them anyway.
+ * Turns a record value into an order, or throws a permanent error that says why not (the consumers read
+ * values with `readOrderValue`, which loads this module only for a value it rejects).
  */
-export const parseOrderValue = (value: Uint8Array | null): Order => {
-  if (value === null) throw expectedFailure(NullValueError, 'record value is null');
-  if (value.byteLength === 0) throw expectedFailure(UndecodableRecordError, 'record value is empty');
-  let text: string;
-  try {
-    text = utf8.decode(value);
-  } catch (cause) {
-    throw expectedFailure(UndecodableRecordError, `record value is not UTF-8 (${value.byteLength} bytes)`, {
-      cause,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw expectedFailure(UndecodableRecordError, `record value is not JSON (${value.byteLength} bytes)`, {
-      cause,
-    });
-  }
-  return validateOrder(json);
-};
-
-// Compiled once, at module load (cold start). Falls back to zod alone if the schema ever uses a
-// construct the compiler does not know; a unit test makes sure this one compiles.
-const fastOrder = compileSchema(orderSchema);
+export const parseOrderValue = (value: Uint8Array | null): Order => validateOrder(decodeOrderJson(value));
 
 /**
- * Validates an already-parsed value against the order schema. The compiled form accepts the valid
- * orders; zod runs only on a rejection, so the message is zod's, unchanged.
+ * Validates an already-parsed value against the order schema. The validator generated from this schema
+ * (`order-validator.generated.ts`) accepts the valid orders; zod runs only on a rejection, so the message
+ * is zod's, unchanged.
  */
 export const validateOrder = (json: unknown): Order => {
-  if (fastOrder !== undefined) {
-    const order = fastOrder(json);
-    if (order !== rejected) return order as Order;
-  }
+  const order = acceptOrder(json);
+  if (order !== rejected) return order;
   const result = orderSchema.safeParse(json);
   if (result.success) return result.data;
   // Reading `result.error` constructs a ZodError, and with it a stack nobody reads.

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type BatchDependencies,
   type BatchOptions,
@@ -7,6 +7,7 @@ import {
 import { decodeFailureHeaders, FailureHeader } from '../../../shared/domain/failure-headers.js';
 import type { OutboundMessage } from '../../../shared/domain/failure-routing.js';
 import { type ConsumedRecord, decodeKafkaEvent } from '../../../shared/domain/kafka-event.js';
+import { readOrderValue } from '../../../shared/domain/order-value.js';
 import { type ProcessingContext, processOrder } from '../../../shared/domain/process-order.js';
 import { buildRedrive, RedriveTarget } from '../../../shared/domain/redrive.js';
 import { FakeClock, RecordingLogger } from '../helpers/fakes.js';
@@ -57,6 +58,12 @@ const retryRecord = async (dueInMs: number, offset = 100): Promise<ConsumedRecor
   };
   return consumedRecord({ topic: topics.retry, offset, key: message.key, value: message.value, headers });
 };
+
+// A consumer loads zod on its first rejected order, which takes real time; the fake clock would read
+// that wait as idle and move to the deadline. Loaded once here, it is a microtask away for every case.
+beforeAll(async () => {
+  await Promise.resolve(readOrderValue(orderValue({ orderId: 'o-0' }))).catch(() => undefined);
+});
 
 describe.each([16, 1])('processBatch at PROCESSING_CONCURRENCY=%i', (concurrency) => {
   // Every case holds at the default and at 1 (one record at a time, the behaviour before concurrency).
