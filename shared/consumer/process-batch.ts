@@ -60,6 +60,8 @@ interface BatchRun {
   readonly warnOn: boolean;
   /** One slot per record, so the outbound messages keep record order whatever order records finish in. */
   readonly outbound: (OutboundMessage | undefined)[];
+  /** 1 where a retry record's due time lies past the batch's deadline: it is handed back, not processed. */
+  readonly notDue: Uint8Array;
   readonly counts: { processed: number; retried: number; deadLettered: number; deferred: number };
   readonly byReason: Record<string, number>;
 }
@@ -87,6 +89,7 @@ export const processBatch = async (
     infoOn: level <= LogLevel.info,
     warnOn: level <= LogLevel.warn,
     outbound: new Array(records.length),
+    notDue: new Uint8Array(options.waitUntilDue ? records.length : 0),
     counts: { processed: 0, retried: 0, deadLettered: 0, deferred: 0 },
     byReason: {},
   };
@@ -96,6 +99,7 @@ export const processBatch = async (
       orderingKey,
       options.concurrency ?? defaultProcessingConcurrency,
       (record, index) => processRecord(run, record, index),
+      options.waitUntilDue ? (record, index) => waitForDueTime(run, record, index) : undefined,
     );
   } finally {
     run.deadline.cancel();
@@ -131,23 +135,21 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
   const attempt = (previous?.attempt ?? 0) + 1;
   // A record is its own origin (topic, partition, offset) the first time it fails.
   const eventId = previous?.eventId ?? eventIdFor(record);
-  if (options.waitUntilDue && previous?.dueAt !== undefined) {
-    // A due time is never further out than the policy's cap from the failure that set it, so a
-    // forged or misconfigured header cannot park a record for good.
-    const dueAt = Math.min(previous.dueAt, previous.lastFailureAt + deps.policy.maxDelayMs);
-    if (!(await waitUntilDue(dueAt, deps.clock, deadline))) {
-      // Not due before this invocation must end: hand it back to the retry topic unchanged.
-      run.outbound[index] = {
-        topic: deps.topics.retry,
-        key: record.key,
-        value: record.value,
-        headers: { ...record.headers },
-      };
-      counts.deferred += 1;
-      if (run.infoOn)
-        deps.logger.info('deferred', { ...recordFields(record, attempt, eventId, undefined), dueAt });
-      return;
-    }
+  if (run.notDue[index] === 1 && previous?.dueAt !== undefined) {
+    // Not due before this invocation must end: hand it back to the retry topic unchanged.
+    run.outbound[index] = {
+      topic: deps.topics.retry,
+      key: record.key,
+      value: record.value,
+      headers: { ...record.headers },
+    };
+    counts.deferred += 1;
+    if (run.infoOn)
+      deps.logger.info('deferred', {
+        ...recordFields(record, attempt, eventId, undefined),
+        dueAt: dueTime(previous.dueAt, previous, deps.policy),
+      });
+    return;
   }
   let orderId: string | undefined;
   try {
@@ -213,6 +215,28 @@ const routeFailed = (
     if (run.warnOn)
       deps.logger.warn('dead-lettered', { ...fields(), ...errorFields, reason: routed.decision.reason });
   }
+};
+
+/**
+ * A due time is never further out than the policy's cap from the failure that set it, so a forged or
+ * misconfigured header cannot park a record for good.
+ */
+const dueTime = (dueAt: number, previous: FailureState, policy: RetryPolicy): number =>
+  Math.min(dueAt, previous.lastFailureAt + policy.maxDelayMs);
+
+/**
+ * The retry consumer's wait before a record is processed, outside the concurrency limit (see
+ * `runKeyOrdered`): none for a record that is due, else until it is, or until the deadline, after
+ * which the record is marked to be handed back.
+ */
+const waitForDueTime = (run: BatchRun, record: ConsumedRecord, index: number): Promise<void> | undefined => {
+  const previous = decodeFailureHeaders(record.headers);
+  if (previous?.dueAt === undefined) return undefined;
+  const dueAt = dueTime(previous.dueAt, previous, run.deps.policy);
+  if (dueAt <= run.deps.clock.now()) return undefined;
+  return waitUntilDue(dueAt, run.deps.clock, run.deadline).then((due) => {
+    if (!due) run.notDue[index] = 1;
+  });
 };
 
 /**

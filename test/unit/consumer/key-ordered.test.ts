@@ -176,4 +176,91 @@ describe('runKeyOrdered', () => {
     // Assess
     await expect(result).rejects.toThrow('sync bug');
   });
+
+  it('lets items run while others wait: a wait holds no slot', async () => {
+    // Prepare: two slots; a1 and b1 wait until c1 and d1 have run
+    const batch = items('a1 b1 c1 d1');
+    const waits = deferred();
+    const ran: string[] = [];
+
+    // Act
+    await runKeyOrdered(
+      batch,
+      (item) => item.key,
+      2,
+      async (item) => {
+        ran.push(item.key);
+        if (ran.length === 2) waits.resolve();
+      },
+      (item) => (item.key === 'a' || item.key === 'b' ? waits.promise : undefined),
+    );
+
+    // Assess
+    expect(ran).toEqual(['c', 'd', 'a', 'b']);
+  });
+
+  it("starts an item's wait only once its key's previous item has finished", async () => {
+    // Prepare
+    const batch = items('a1 a2 b1');
+    const events: string[] = [];
+
+    // Act
+    await runKeyOrdered(
+      batch,
+      (item) => item.key,
+      4,
+      async (item) => {
+        events.push(`run ${item.key}${item.n}`);
+        await settle();
+        events.push(`end ${item.key}${item.n}`);
+      },
+      (item) => {
+        events.push(`wait ${item.key}${item.n}`);
+        return settle().then(() => undefined);
+      },
+    );
+
+    // Assess
+    const a = events.filter((event) => event.includes(' a'));
+    expect(a).toEqual(['wait a0', 'run a0', 'end a0', 'wait a1', 'run a1', 'end a1']);
+    expect(events).toHaveLength(9);
+  });
+
+  it('waits then runs each item in turn with limit 1', async () => {
+    // Prepare
+    const batch = items('a1 b1 a2');
+    const events: string[] = [];
+
+    // Act
+    await runKeyOrdered(
+      batch,
+      (item) => item.key,
+      1,
+      async (item) => {
+        events.push(`run ${item.n}`);
+      },
+      async (item) => {
+        events.push(`wait ${item.n}`);
+      },
+    );
+
+    // Assess
+    expect(events).toEqual(['wait 0', 'run 0', 'wait 1', 'run 1', 'wait 2', 'run 2']);
+  });
+
+  it('rejects when a wait rejects', async () => {
+    // Act
+    const result = runKeyOrdered(
+      items('a1 b1'),
+      (item) => item.key,
+      2,
+      async () => undefined,
+      async (item) => {
+        if (item.key === 'b') throw new Error('wait bug');
+      },
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow('wait bug');
+  });
 });

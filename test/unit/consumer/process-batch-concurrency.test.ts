@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   type BatchDependencies,
   type BatchOptions,
+  type Clock,
   defaultProcessingConcurrency,
   processBatch,
 } from '../../../shared/consumer/process-batch.js';
@@ -11,10 +12,10 @@ import type { OutboundMessage } from '../../../shared/domain/failure-routing.js'
 import type { ConsumedRecord } from '../../../shared/domain/kafka-event.js';
 import type { Order } from '../../../shared/domain/order-schema.js';
 import type { ProcessOrder } from '../../../shared/domain/process-order.js';
-import { FakeClock, RecordingLogger } from '../helpers/fakes.js';
+import { FakeClock, RecordingLogger, VirtualClock } from '../helpers/fakes.js';
 import { consumedRecord, orderValue, policy, T0, topics } from '../helpers/records.js';
 
-const setup = (processOrder: ProcessOrder, clock = new FakeClock(T0)) => {
+const setup = (processOrder: ProcessOrder, clock: Clock = new FakeClock(T0)) => {
   const publish = vi.fn(async (_messages: readonly OutboundMessage[]) => {});
   const deps: BatchDependencies = {
     processOrder,
@@ -207,6 +208,49 @@ describe('processBatch with key-ordered concurrency', () => {
     dueIn.forEach((ms, index) => {
       expect(calledAt.get(`k${index}`)).toBeGreaterThanOrEqual(T0 + ms);
     });
+  });
+
+  it('lets a retry record that is due now run while records due later wait, their waits holding no slot', async () => {
+    // Prepare: 5 s of budget, two slots, two keys due in a minute and one due now
+    const clock = new VirtualClock(T0);
+    const dueIn = [60_000, 60_000, 0];
+    const records = dueIn.map((ms, index) =>
+      consumedRecord({
+        topic: topics.retry,
+        offset: index,
+        key: Buffer.from(`k${index}`),
+        value: orderValue({ orderId: `k${index}`, amount: 1 }),
+        headers: {
+          [FailureHeader.eventId]: Buffer.from(`orders.v1:0:${index}`),
+          [FailureHeader.originTopic]: Buffer.from('orders.v1'),
+          [FailureHeader.originPartition]: Buffer.from('0'),
+          [FailureHeader.originOffset]: Buffer.from(String(index)),
+          [FailureHeader.attempt]: Buffer.from('1'),
+          [FailureHeader.dueAt]: Buffer.from(String(T0 + ms)),
+          [FailureHeader.lastFailureAt]: Buffer.from(String(T0)),
+        },
+      }),
+    );
+    const calledAt = new Map<string, number>();
+    const { deps, publish } = setup(async (order: Order) => {
+      calledAt.set(order.orderId, clock.now());
+    }, clock);
+
+    // Act
+    const summary = await processBatch(records, deps, {
+      ...options(2),
+      waitUntilDue: true,
+      remainingTimeMs: () => T0 + 10_000 - clock.now(),
+    });
+
+    // Assess: the due record ran at once; the two others went back unchanged at the deadline
+    expect(summary).toMatchObject({ processed: 1, deferred: 2, retried: 0 });
+    expect([...calledAt]).toEqual([['k2', T0]]);
+    const messages = publish.mock.calls[0]?.[0] ?? [];
+    expect(messages.map((m) => [m.topic, m.headers[FailureHeader.attempt]?.toString()])).toEqual([
+      [topics.retry, '1'],
+      [topics.retry, '1'],
+    ]);
   });
 
   it('sets one timer for the batch and times out every record still running when it fires', async () => {

@@ -56,6 +56,66 @@ export class FakeClock implements Clock {
   }
 }
 
+interface Wake {
+  readonly at: number;
+  readonly fire: () => void;
+  done: boolean;
+}
+
+/**
+ * A clock on which concurrent sleeps overlap, as real ones do: time stands still while the code under
+ * test has work to do, and when it is idle (every pending promise reaction has run) time jumps to the
+ * earliest sleep or timer, which then fires. `FakeClock` instead adds every sleep to the time at once,
+ * which is exact for one record at a time but makes concurrent waits add up.
+ */
+export class VirtualClock implements Clock {
+  private readonly wakes: Wake[] = [];
+  private armed = false;
+  constructor(private time: number) {}
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.schedule(ms, resolve);
+    });
+  }
+
+  setTimer(ms: number, onFire: () => void): () => void {
+    const wake = this.schedule(ms, onFire);
+    return () => {
+      wake.done = true;
+    };
+  }
+
+  private schedule(ms: number, fire: () => void): Wake {
+    const wake: Wake = { at: this.time + ms, fire, done: false };
+    this.wakes.push(wake);
+    this.arm();
+    return wake;
+  }
+
+  private arm(): void {
+    if (this.armed) return;
+    this.armed = true;
+    setImmediate(() => {
+      this.armed = false;
+      const pending = this.wakes.filter((wake) => !wake.done);
+      if (pending.length === 0) return;
+      this.time = Math.max(this.time, Math.min(...pending.map((wake) => wake.at)));
+      for (const wake of pending) {
+        if (wake.at <= this.time) {
+          wake.done = true;
+          wake.fire();
+        }
+      }
+      if (this.wakes.some((wake) => !wake.done)) this.arm();
+    });
+  }
+}
+
 type LogLine = { level: 'info' | 'warn'; message: string; keys: Record<string, unknown> };
 
 /** A logger that records each line with the fields it was given, at INFO unless told otherwise. */
