@@ -1,7 +1,47 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { schemaModule } from '../../shared/domain/compile-schema.js';
+import type { ZodTypeAny } from 'zod';
+import { compileSource } from '../../shared/domain/compile-schema.js';
 import { orderSchema } from '../../shared/domain/order-schema.js';
+
+/** Two spaces a block level: the statements open blocks with a line ending in `{` and close with `}`. */
+const indented = (lines: readonly string[], depth: number): string[] => {
+  let level = depth;
+  return lines.map((line) => {
+    if (line === '}') level -= 1;
+    const out = `${'  '.repeat(level)}${line}`;
+    if (line.endsWith('{')) level += 1;
+    return out;
+  });
+};
+
+/**
+ * The schema as a TypeScript module exporting `exportName`, typed as returning `outputType` (imported
+ * with `typeImport`, a type-only import, so the module loads no zod), or `rejected`. `header` says where
+ * it comes from. Throws for a schema that cannot be compiled: a generated module must never be partial.
+ */
+const schemaModule = (
+  schema: ZodTypeAny,
+  options: { exportName: string; outputType: string; typeImport: string; header: readonly string[] },
+): string => {
+  const compiled = compileSource(schema, true);
+  if (compiled === undefined)
+    throw new Error(`${options.exportName}: the schema uses a construct the compiler does not know`);
+  return [
+    ...options.header.map((line) => `// ${line}`),
+    options.typeImport,
+    "import { type Rejected, rejected as r } from './schema-rejected.js';",
+    '',
+    ...compiled.declarations,
+    '',
+    // The input is whatever JSON.parse gave: every read of it is checked before it is trusted.
+    `export const ${options.exportName} = (input: any): ${options.outputType} | Rejected => {`,
+    ...indented(compiled.lines, 1),
+    `  return ${compiled.output} as ${options.outputType};`,
+    '};',
+    '',
+  ].join('\n');
+};
 
 /** Where the generated validator lives; the consumers and `validateOrder` import it. */
 export const orderValidatorFile = path.resolve(

@@ -172,7 +172,7 @@ const processRecord = async (run: BatchRun, record: ConsumedRecord, index: numbe
         ? { attempt, eventId, redriveCount: previous.redrive.count, signal: timer.signal }
         : { attempt, eventId, signal: timer.signal },
     );
-    if ((await Promise.race([step, timer.reached])) === deadlineReached) {
+    if ((await timer.race(step)) === deadlineReached) {
       throw expectedFailure(
         ProcessingTimeoutError,
         `processing did not finish within the invocation's budget of ${timer.budgetMs} ms`,

@@ -12,8 +12,8 @@ import { rejected } from './schema-rejected.js';
  * inlined code instead of a call through a closure per field, which V8 cannot inline at a call site
  * shared by every field. The source is built from the schema alone, never from input, and holds only
  * literals: keys as JSON strings, regexes as regex literals, defaults as JSON. So it can be written to a
- * module at build time (`schemaModule`; the order validator is generated that way, and the consumers
- * validate without loading zod at all) or evaluated here (`compileSchema`).
+ * module at build time (`infra/local/order-validator.ts` generates the order validator that way, and the
+ * consumers validate without loading zod at all) or evaluated here (`compileSchema`).
  *
  * A rejection here is never final: the caller asks zod. Only acceptance must be exact, so anything
  * this does not understand compiles to "reject" (zod decides) rather than to a guess, and a schema it
@@ -247,7 +247,12 @@ const defaultLiteral = (def: Def): string | undefined => {
   return primitive ? JSON.stringify(value) : undefined;
 };
 
-const compileSource = (schema: ZodTypeAny, typed: boolean) => {
+/**
+ * The schema as statements over `input` that `return r` on a rejection, the module-level declarations
+ * they use, and the variable holding the output; `typed` adds TypeScript annotations. `undefined` for a
+ * schema that cannot be compiled.
+ */
+export const compileSource = (schema: ZodTypeAny, typed: boolean) => {
   const source = new Source(typed);
   const output = emit(source, schema, 'input');
   if (output === undefined) return undefined;
@@ -271,43 +276,4 @@ export const compileSchema = (schema: ZodTypeAny): Compiled | undefined => {
     // A runtime that forbids code generation (a CSP, --disallow-code-generation-from-strings).
     return undefined;
   }
-};
-
-/** Two spaces a block level: the statements open blocks with a line ending in `{` and close with `}`. */
-const indented = (lines: readonly string[], depth: number): string[] => {
-  let level = depth;
-  return lines.map((line) => {
-    if (line === '}') level -= 1;
-    const out = `${'  '.repeat(level)}${line}`;
-    if (line.endsWith('{')) level += 1;
-    return out;
-  });
-};
-
-/**
- * The schema as a TypeScript module exporting `exportName`, typed as returning `outputType` (imported
- * with `typeImport`, a type-only import, so the module loads no zod), or `rejected`. `header` says where
- * it comes from. Throws for a schema that cannot be compiled: a generated module must never be partial.
- */
-export const schemaModule = (
-  schema: ZodTypeAny,
-  options: { exportName: string; outputType: string; typeImport: string; header: readonly string[] },
-): string => {
-  const compiled = compileSource(schema, true);
-  if (compiled === undefined)
-    throw new Error(`${options.exportName}: the schema uses a construct the compiler does not know`);
-  return [
-    ...options.header.map((line) => `// ${line}`),
-    options.typeImport,
-    "import { type Rejected, rejected as r } from './schema-rejected.js';",
-    '',
-    ...compiled.declarations,
-    '',
-    // The input is whatever JSON.parse gave: every read of it is checked before it is trusted.
-    `export const ${options.exportName} = (input: any): ${options.outputType} | Rejected => {`,
-    ...indented(compiled.lines, 1),
-    `  return ${compiled.output} as ${options.outputType};`,
-    '};',
-    '',
-  ].join('\n');
 };
