@@ -35,7 +35,7 @@ export interface BenchResults {
   readonly batch: BatchLatency;
   readonly bundles: readonly FunctionBundle[];
   readonly ui: UiFigures;
-  // The hot path (README "Hot path and cold start").
+  // The hot path (README "Hot path, ordering and cold start").
   readonly perRecord: PerRecord;
   readonly ioBound: IoBound;
   readonly batchInfo: BatchLatency & { readonly logBytesPerBatch: number };
