@@ -54,7 +54,6 @@ export interface BatchOptions {
 
 interface BatchRun {
   readonly deps: BatchDependencies;
-  readonly options: BatchOptions;
   readonly deadline: BatchDeadline;
   readonly infoOn: boolean;
   readonly warnOn: boolean;
@@ -84,7 +83,6 @@ export const processBatch = async (
   const level = deps.logger.level;
   const run: BatchRun = {
     deps,
-    options,
     deadline: startBatchDeadline(deps.clock, () => options.remainingTimeMs() - options.reserveMs),
     infoOn: level <= LogLevel.info,
     warnOn: level <= LogLevel.warn,
@@ -130,7 +128,7 @@ const recordFields = (
 });
 
 const processRecord = async (run: BatchRun, record: ConsumedRecord, index: number): Promise<void> => {
-  const { deps, options, counts, deadline } = run;
+  const { deps, counts, deadline } = run;
   const previous = decodeFailureHeaders(record.headers);
   const attempt = (previous?.attempt ?? 0) + 1;
   // A record is its own origin (topic, partition, offset) the first time it fails.
