@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { openSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { ensureKafkaJars } from '../../../infra/local/broker/index.js';
 import { jvmOptions } from '../../../infra/local/broker/java.js';
 import { runCommandOrThrow } from '../../../infra/local/broker/run-command.js';
 import { stopProcess } from '../../../infra/local/broker/stop-process.js';
+import { newClusterId } from '../../../infra/local/broker/storage.js';
 
 /** Re-exported for the tests that start a throwaway broker beside the suite's. */
 export { freePort } from './free-port.js';
@@ -45,7 +45,7 @@ export const startThrowawayBroker = async (input: {
     'kafka.tools.StorageTool',
     'format',
     '--cluster-id',
-    randomBytes(16).toString('base64url'),
+    newClusterId(),
     '--config',
     configFile,
     ...input.scramUsers.flatMap((user) => ['--add-scram', `SCRAM-SHA-512=[${user}]`]),
