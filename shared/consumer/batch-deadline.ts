@@ -30,7 +30,7 @@ export interface DeadlineTimer {
   race<T>(step: Promise<T>): Promise<T | typeof deadlineReached>;
 }
 
-/** What `reached` resolves to, so a race against a step's own result tells the two apart. */
+/** What a race resolves to when the deadline wins, so it is told apart from a step's own result. */
 export const deadlineReached: unique symbol = Symbol('deadline reached');
 
 /** `budgetMs` reads the budget left now; on Lambda it is the context's remaining time minus a reserve. */
@@ -42,8 +42,9 @@ export const startBatchDeadline = (clock: Clock, budgetMs: () => number): BatchD
     if (armed !== undefined) return armed;
     const budget = remainingMs();
     const controller = new AbortController();
-    // The races still open: each is settled by its step or by the deadline, whichever comes first (a
-    // promise settles once, so the other one is a no-op).
+    // The races begun before the deadline, settled or not: each is settled by its step or by the
+    // deadline, whichever comes first (a promise settles once, so the other one is a no-op). Kept for
+    // the batch, one closure a record, rather than paying to remove each one as its step settles.
     let open: ((outcome: typeof deadlineReached) => void)[] = [];
     const fire = (): void => {
       controller.abort();
@@ -52,7 +53,12 @@ export const startBatchDeadline = (clock: Clock, budgetMs: () => number): BatchD
       for (const resolve of settle) resolve(deadlineReached);
     };
     const race = <T>(step: Promise<T>): Promise<T | typeof deadlineReached> => {
-      if (controller.signal.aborted) return Promise.resolve(deadlineReached);
+      if (controller.signal.aborted) {
+        // The step is abandoned, but an abort-aware one rejects on the aborted signal: observed here,
+        // or it would be an unhandled rejection that fails the whole invocation.
+        Promise.resolve(step).catch(() => undefined);
+        return Promise.resolve(deadlineReached);
+      }
       return new Promise<T | typeof deadlineReached>((resolve, reject) => {
         open.push(resolve);
         Promise.resolve(step).then(resolve, reject);

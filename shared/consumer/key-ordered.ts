@@ -70,7 +70,12 @@ export const runKeyOrdered = <T>(
         readAt += 1;
         active += 1;
         const running = attempt(() => run(items[index] as T, index));
-        if (running === false || running === undefined) return;
+        if (running === false) return;
+        if (running === undefined) {
+          // Outside the types, but it would hold its slot forever and the batch would never settle.
+          fail(new TypeError('runKeyOrdered: run returned no promise'));
+          return;
+        }
         running.then(() => {
           active -= 1;
           finished += 1;

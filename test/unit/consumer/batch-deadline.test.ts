@@ -32,21 +32,30 @@ describe('startBatchDeadline', () => {
     expect(clock.now()).toBe(T0 + 1_000);
   });
 
-  it('settles a race begun after the deadline at once, and never calls its step back', async () => {
+  it('settles a race begun after the deadline at once, and observes a rejection of its abandoned step', async () => {
     // Prepare
     const clock = new VirtualClock(T0);
     const deadline = startBatchDeadline(clock, () => 1_000);
     const timer = deadline.timer();
     await timer.race(new Promise(() => undefined));
-    const then = vi.fn();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
 
-    // Act
-    const outcome = await timer.race({ then } as unknown as Promise<void>);
+    try {
+      // Act: an abort-aware step rejects on the signal it was handed, already aborted.
+      const outcome = await timer.race(Promise.reject(new Error('aborted')));
+      await new Promise((resolve) => setImmediate(resolve));
 
-    // Assess
-    expect(outcome).toBe(deadlineReached);
-    expect(then).not.toHaveBeenCalled();
-    expect(deadline.remainingMs()).toBe(0);
+      // Assess
+      expect(outcome).toBe(deadlineReached);
+      expect(unhandled).toEqual([]);
+      expect(deadline.remainingMs()).toBe(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('arms one timer for the batch, on first use, and none when the budget is already spent', () => {

@@ -135,6 +135,19 @@ describe('runKeyOrdered', () => {
     await expect(result).resolves.toBeUndefined();
   });
 
+  it('rejects, instead of hanging, when run returns no promise', async () => {
+    // Act
+    const result = runKeyOrdered(
+      items('a1 b1'),
+      (item) => item.key,
+      16,
+      (() => undefined) as unknown as () => Promise<void>,
+    );
+
+    // Assess
+    await expect(result).rejects.toThrow(/returned no promise/);
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('rejects a limit of %s', async (limit) => {
     // Act
     const result = runKeyOrdered(
